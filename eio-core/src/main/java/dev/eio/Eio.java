@@ -1,0 +1,56 @@
+package dev.eio;
+
+/**
+ * The entry point: {@link #run} gives the program its {@link Env} of capabilities and returns
+ * only once every fiber started under it has ended.
+ *
+ * <p>The body runs in a fresh switch whose failure rules are those of {@link Switch}: the body's
+ * failure, or the first failure of a fiber it started, is rethrown as the same object.
+ *
+ * <pre>{@code
+ * public static void main(String[] args) {
+ *   Eio.run(env -> Switch.run(sw -> {
+ *     sw.fork(() -> System.out.println("hello"));
+ *     sw.fork(() -> System.out.println("world"));
+ *   }));
+ * }
+ * }</pre>
+ */
+public final class Eio {
+  private Eio() {}
+
+  /** The body of {@link #run}. */
+  @FunctionalInterface
+  public interface Action {
+    /** Runs the program with its capabilities. */
+    void run(Env env) throws Exception;
+  }
+
+  /** The body of {@link #call}, returning a value. */
+  @FunctionalInterface
+  public interface Body<T> {
+    /** Runs the program with its capabilities and returns its result. */
+    T call(Env env) throws Exception;
+  }
+
+  /** Runs {@code body} with the environment's capabilities. */
+  public static void run(Action body) {
+    if (body == null) {
+      throw new NullPointerException("body");
+    }
+    call(
+        env -> {
+          body.run(env);
+          return null;
+        });
+  }
+
+  /** Runs {@code body} with the environment's capabilities and returns its value. */
+  public static <T> T call(Body<T> body) {
+    if (body == null) {
+      throw new NullPointerException("body");
+    }
+    Env env = new Env();
+    return Switch.call("main", sw -> body.call(env));
+  }
+}

@@ -1,0 +1,566 @@
+package dev.eio;
+
+import dev.eio.internal.CancelContext;
+import dev.eio.internal.Failures;
+import dev.eio.internal.FiberState;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A scope that owns fibers and resources: {@link #run Switch.run} returns only once every fiber
+ * forked into the switch has ended and every release hook has run.
+ *
+ * <p><b>Guarantees.</b>
+ *
+ * <ul>
+ *   <li>No fiber outlives its switch: {@code run} waits for every non-daemon fiber; when only
+ *       daemon fibers remain they are cancelled and waited for.
+ *   <li>The first real failure (of the body, a forked fiber, a release hook, or {@link #fail})
+ *       cancels the switch and is rethrown by {@code run} as the same object; later failures are
+ *       attached with {@link Throwable#addSuppressed}; {@link Cancelled} is dropped when a real
+ *       failure exists. Checked exceptions are wrapped once in {@link WrappedCheckedException}.
+ *   <li>Release hooks run last-registered first, exactly once each, protected from cancellation,
+ *       even when one throws. Fibers a hook forks are waited for too.
+ *   <li>Any fiber in the switch's tree (the body, fibers forked into it, fibers of switches nested
+ *       inside) may fork into it; another thread gets a {@link WrongThreadException}. Forking into
+ *       a finished switch is an {@link IllegalStateException}; a child forked into a failed or
+ *       cancelled switch never runs.
+ * </ul>
+ *
+ * <p><b>Cancellation.</b> The body and the fibers run in the switch's cancellation context,
+ * which is a child of the caller's: cancelling the caller cancels the switch; a failure in the
+ * switch cancels only the switch. {@link #runProtected} ignores the caller's cancellation.
+ *
+ * <p>Fibers are virtual threads named {@code <switch-name>/<n>}.
+ *
+ * <pre>{@code
+ * Switch.run("server", sw -> {
+ *   var conn = openConnection();
+ *   sw.onRelease(conn::close);                // runs when the switch ends, whatever happens
+ *   sw.fork(() -> pump(conn));                // a fiber; run waits for it
+ *   sw.forkDaemon(() -> heartbeat(conn));     // cancelled once only daemons remain
+ * });
+ * }</pre>
+ */
+public final class Switch {
+  /** The body of {@link #run(Action)}: uses the switch, returns nothing. */
+  @FunctionalInterface
+  public interface Action {
+    /** Runs with {@code sw} open. */
+    void run(Switch sw) throws Exception;
+  }
+
+  /** The body of {@link #call(Body)}: uses the switch and returns a value. */
+  @FunctionalInterface
+  public interface Body<T> {
+    /** Runs with {@code sw} open and returns the value {@code call} returns. */
+    T call(Switch sw) throws Exception;
+  }
+
+  /** The handle {@link #onRelease} returns, to take a hook back before it runs. */
+  public interface ReleaseHandle {
+    /**
+     * Removes the hook if it has not run yet.
+     *
+     * @return whether the hook was removed (so it will never run)
+     */
+    boolean remove();
+  }
+
+  private enum State {
+    OPEN,
+    RELEASING,
+    FINISHED
+  }
+
+  private static final AtomicLong IDS = new AtomicLong();
+  private static final ThreadFactory VIRTUAL = Thread.ofVirtual().factory();
+
+  private final String name;
+  private final CancelContext ctx;
+  private final Failures failures = new Failures();
+  // All guarded by this.
+  private State state = State.OPEN;
+  private int fibers;
+  private int daemons;
+  private int seq;
+  private Thread waiter;
+  private CancelContext daemonCtx;
+  private Hook hooks;
+
+  private Switch(String name, CancelContext ctx) {
+    this.name = name;
+    this.ctx = ctx;
+  }
+
+  // ---------------------------------------------------------------- entry points
+
+  /**
+   * Runs {@code body} with a new switch and returns once the switch has finished.
+   *
+   * @throws RuntimeException the switch's first failure, or {@link Cancelled}
+   */
+  public static void run(Action body) {
+    run(null, body);
+  }
+
+  /** Like {@link #run(Action)}, naming the switch (its fibers are named {@code name/n}). */
+  public static void run(String name, Action body) {
+    if (body == null) {
+      throw new NullPointerException("body");
+    }
+    call(
+        name,
+        sw -> {
+          body.run(sw);
+          return null;
+        });
+  }
+
+  /** Like {@link #run(Action)} for a body that returns a value, which is returned. */
+  public static <T> T call(Body<T> body) {
+    return call(null, body);
+  }
+
+  /** Like {@link #call(Body)}, naming the switch. */
+  public static <T> T call(String name, Body<T> body) {
+    return open(name, body, false);
+  }
+
+  /**
+   * Like {@link #run(Action)}, but the switch is not cancelled when the caller is: for work that
+   * must finish (flushing, saving state) even while the surrounding code is being cancelled.
+   */
+  public static void runProtected(Action body) {
+    if (body == null) {
+      throw new NullPointerException("body");
+    }
+    open(
+        null,
+        sw -> {
+          body.run(sw);
+          return null;
+        },
+        true);
+  }
+
+  /** Like {@link #runProtected(Action)} for a body that returns a value. */
+  public static <T> T callProtected(Body<T> body) {
+    return open(null, body, true);
+  }
+
+  private static <T> T open(String name, Body<T> body, boolean isProtected) {
+    if (body == null) {
+      throw new NullPointerException("body");
+    }
+    String n = name != null ? name : "switch-" + IDS.incrementAndGet();
+    FiberState f = FiberState.current();
+    if (f != null) {
+      return runIn(f, n, body, isProtected);
+    }
+    return RootFiber.call(root -> runIn(root, n, body, isProtected));
+  }
+
+  private static <T> T runIn(FiberState f, String name, Body<T> body, boolean isProtected) {
+    Switch sw = new Switch(name, f.ctx().child(isProtected));
+    CancelContext outer = f.enter(sw.ctx);
+    T result = null;
+    try {
+      result = body.call(sw);
+    } catch (Throwable t) {
+      sw.failed(t);
+    }
+    boolean interrupted = sw.finish(f);
+    f.enter(outer);
+    sw.ctx.detach();
+    if (interrupted && f.ctx().parent() == null && !f.thread().isVirtual()) {
+      // A plain thread's interrupt cancelled the switch; leave the status set for its caller.
+      Thread.currentThread().interrupt();
+    }
+    sw.failures.throwIfFailed();
+    return result;
+  }
+
+  // ---------------------------------------------------------------- forking
+
+  /**
+   * Starts {@code task} in a new fiber of this switch. A failure of the task fails the switch.
+   *
+   * @throws WrongThreadException when the caller is not in this switch's tree
+   * @throws IllegalStateException when the switch has finished
+   */
+  public void fork(Task task) {
+    start(requireTask(task), false, null);
+  }
+
+  /**
+   * Starts {@code task} in a daemon fiber: the switch does not wait for it, but cancels it once
+   * every non-daemon fiber has ended, and waits for it to stop. A failure still fails the switch.
+   */
+  public void forkDaemon(Task task) {
+    start(requireTask(task), true, null);
+  }
+
+  /**
+   * Starts {@code task} in a new fiber and returns a promise of its result. A failure of the task
+   * goes into the promise and does not fail the switch.
+   */
+  public <T> Promise<T> forkPromise(Callable<T> task) {
+    if (task == null) {
+      throw new NullPointerException("task");
+    }
+    Promise<T> p = Promise.create();
+    start(task, false, p);
+    return p;
+  }
+
+  private static Task requireTask(Task task) {
+    if (task == null) {
+      throw new NullPointerException("task");
+    }
+    return task;
+  }
+
+  private void start(Object task, boolean daemon, Promise<?> promise) {
+    CancelContext target;
+    int n;
+    FiberState caller = FiberState.current();
+    synchronized (this) {
+      if (state == State.FINISHED) {
+        throw new IllegalStateException("switch '" + name + "' has finished: cannot fork into it");
+      }
+      if (caller == null || !caller.ctx().isWithin(ctx)) {
+        throw new WrongThreadException(
+            "cannot fork into switch '"
+                + name
+                + "' from thread '"
+                + Thread.currentThread().getName()
+                + "': only fibers of the switch's tree may fork into it");
+      }
+      target = daemon ? daemonContext() : ctx;
+      if (target.isCancelled()) {
+        if (promise != null) {
+          promise.tryFail(CancelContext.cancelled(target.reason()));
+        }
+        return;
+      }
+      if (daemon) {
+        daemons++;
+      } else {
+        fibers++;
+      }
+      n = ++seq;
+    }
+    FiberRun run = new FiberRun(this, task, daemon, promise);
+    try {
+      Thread t = VIRTUAL.newThread(run);
+      t.setName(name + "/" + n);
+      run.state = FiberState.create(t, target, caller.vars());
+      t.start();
+    } catch (Throwable e) {
+      ended(daemon);
+      throw e;
+    }
+  }
+
+  private CancelContext daemonContext() {
+    if (daemonCtx == null) {
+      daemonCtx = ctx.child(false);
+    }
+    return daemonCtx;
+  }
+
+  /** The body of a fiber's virtual thread. */
+  private static final class FiberRun implements Runnable {
+    private final Switch sw;
+    private final Object task;
+    private final boolean daemon;
+    private final Promise<Object> promise;
+    FiberState state;
+
+    @SuppressWarnings("unchecked")
+    FiberRun(Switch sw, Object task, boolean daemon, Promise<?> promise) {
+      this.sw = sw;
+      this.task = task;
+      this.daemon = daemon;
+      this.promise = (Promise<Object>) promise;
+    }
+
+    @Override
+    public void run() {
+      ScopedValue.where(FiberState.CURRENT, state).run(this::body);
+    }
+
+    private void body() {
+      FiberState f = state;
+      f.attach();
+      try {
+        f.ctx().check();
+        if (promise == null) {
+          ((Task) task).run();
+        } else {
+          promise.tryResolve(((Callable<?>) task).call());
+        }
+      } catch (Throwable t) {
+        if (promise == null) {
+          sw.failed(t, f.ctx());
+        } else {
+          promise.tryFail(t instanceof InterruptedException ie ? new Cancelled(ie) : t);
+        }
+      } finally {
+        f.detach();
+        sw.ended(daemon);
+      }
+    }
+  }
+
+  private void ended(boolean daemon) {
+    Thread w;
+    synchronized (this) {
+      if (daemon) {
+        daemons--;
+      } else {
+        fibers--;
+      }
+      // The waiter only cares about the count reaching zero.
+      w = fibers == 0 ? waiter : null;
+    }
+    if (w != null) {
+      LockSupport.unpark(w);
+    }
+  }
+
+  // ---------------------------------------------------------------- failure and checks
+
+  /**
+   * Fails the switch with {@code failure}: records it by the switch's failure rules and cancels
+   * the switch, so {@link #run} rethrows it once every fiber has ended.
+   *
+   * @throws IllegalStateException when the switch has finished
+   */
+  public void fail(Throwable failure) {
+    if (failure == null) {
+      throw new NullPointerException("failure");
+    }
+    synchronized (this) {
+      if (state == State.FINISHED) {
+        throw new IllegalStateException(
+            "switch '" + name + "' has finished: cannot fail it", failure);
+      }
+    }
+    failed(failure);
+  }
+
+  private void failed(Throwable t) {
+    failed(t, ctx);
+  }
+
+  private void failed(Throwable t, CancelContext where) {
+    Throwable reason = failures.add(t, where);
+    if (reason != null) {
+      ctx.cancel(reason);
+    }
+  }
+
+  /** The switch's failure record, shared with the combinator groups it hosts. */
+  Failures failures() {
+    return failures;
+  }
+
+  /**
+   * Throws when this switch can no longer do work.
+   *
+   * @throws Cancelled when the switch has been cancelled (or failed)
+   * @throws IllegalStateException when it has finished
+   */
+  public void check() {
+    synchronized (this) {
+      if (state == State.FINISHED) {
+        throw new IllegalStateException("switch '" + name + "' has finished");
+      }
+    }
+    ctx.check();
+  }
+
+  /** The switch's name; its fibers are named {@code name/n}. */
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public synchronized String toString() {
+    return "Switch[" + name + ", " + state.name().toLowerCase() + ", " + fibers + " fibers]";
+  }
+
+  /** The switch's cancellation context, for the engines built on switches. */
+  CancelContext context() {
+    return ctx;
+  }
+
+  // ---------------------------------------------------------------- release hooks
+
+  /**
+   * Registers {@code hook} to run when the switch finishes, after its fibers have ended. Hooks
+   * run last-registered first, each once, protected from cancellation; a hook's failure fails
+   * the switch but does not stop the other hooks.
+   *
+   * @return a handle that removes the hook before it runs
+   * @throws IllegalStateException when the switch has already finished; the hook has then run at
+   *     once, before the exception is thrown
+   */
+  public ReleaseHandle onRelease(Task hook) {
+    if (hook == null) {
+      throw new NullPointerException("hook");
+    }
+    Hook h = new Hook(this, hook);
+    synchronized (this) {
+      if (state != State.FINISHED) {
+        h.next = hooks;
+        if (hooks != null) {
+          hooks.prev = h;
+        }
+        hooks = h;
+        return h;
+      }
+    }
+    IllegalStateException e =
+        new IllegalStateException(
+            "switch '" + name + "' has finished: the release hook was run at once");
+    try {
+      Cancel.protect(hook);
+    } catch (Throwable t) {
+      e.addSuppressed(t);
+    }
+    throw e;
+  }
+
+  private static final class Hook implements ReleaseHandle {
+    final Switch sw;
+    final Task task;
+    Hook prev;
+    Hook next;
+    boolean taken;
+
+    Hook(Switch sw, Task task) {
+      this.sw = sw;
+      this.task = task;
+    }
+
+    @Override
+    public boolean remove() {
+      synchronized (sw) {
+        if (taken) {
+          return false;
+        }
+        taken = true;
+        if (prev != null) {
+          prev.next = next;
+        } else {
+          sw.hooks = next;
+        }
+        if (next != null) {
+          next.prev = prev;
+        }
+        return true;
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- finishing
+
+  /**
+   * Waits for the fibers, stops the daemons, runs the hooks, and repeats while hooks fork or
+   * register more. Not interruptible: a cancellation arriving now only cancels the switch.
+   *
+   * @return whether the waiting thread was interrupted while the switch was not yet cancelled
+   */
+  private boolean finish(FiberState f) {
+    boolean interrupted = false;
+    while (true) {
+      interrupted |= await(false);
+      CancelContext dc;
+      synchronized (this) {
+        dc = daemons > 0 ? daemonCtx : null;
+      }
+      if (dc != null) {
+        StopSignal stop = new StopSignal(name + " (daemons)");
+        failures.ignore(stop);
+        dc.cancel(stop);
+        interrupted |= await(true);
+      }
+      Hook top;
+      synchronized (this) {
+        if (fibers > 0 || daemons > 0) {
+          continue;
+        }
+        top = hooks;
+        hooks = null;
+        for (Hook h = top; h != null; h = h.next) {
+          h.taken = true;
+        }
+        if (top == null) {
+          state = State.FINISHED;
+          waiter = null;
+          return interrupted;
+        }
+        state = State.RELEASING;
+      }
+      runHooks(f, top);
+    }
+  }
+
+  private void runHooks(FiberState f, Hook top) {
+    CancelContext shield = ctx.child(true);
+    f.enter(shield);
+    try {
+      for (Hook h = top; h != null; h = h.next) {
+        try {
+          h.task.run();
+        } catch (Throwable t) {
+          failed(t);
+        }
+      }
+    } finally {
+      f.enter(ctx);
+      shield.detach();
+    }
+  }
+
+  private boolean await(boolean includeDaemons) {
+    boolean interrupted = false;
+    synchronized (this) {
+      waiter = Thread.currentThread();
+    }
+    while (true) {
+      synchronized (this) {
+        if (fibers == 0 && (!includeDaemons || daemons == 0)) {
+          return interrupted;
+        }
+      }
+      LockSupport.park(this);
+      if (Thread.interrupted() && !ctx.isCancelled()) {
+        interrupted = true;
+        ctx.cancel(
+            new Cancelled(
+                new InterruptedException(
+                    "thread waiting for switch '" + name + "' to finish was interrupted")));
+      }
+    }
+  }
+
+  /** The reason of a benign stop; carries no stack trace, as it reports no error. */
+  private static final class StopSignal extends Cancelled {
+    private static final long serialVersionUID = 1L;
+
+    StopSignal(String what) {
+      super("stopped: " + what);
+    }
+
+    @Override
+    public synchronized Throwable fillInStackTrace() {
+      return this;
+    }
+  }
+}

@@ -1,0 +1,81 @@
+package dev.eio.internal;
+
+/**
+ * What eio knows about one running fiber: its thread, its current cancellation context and its
+ * fiber-local values.
+ *
+ * <p>The current fiber is found through a {@link ScopedValue} bound when the fiber starts (or
+ * when a plain thread enters {@code Switch.run}). Only the fiber's own thread changes {@link
+ * #ctx}; other threads read it only through the context's fiber list, under the context's lock.
+ */
+public final class FiberState {
+  public static final ScopedValue<FiberState> CURRENT = ScopedValue.newInstance();
+
+  final Thread thread;
+  private CancelContext ctx;
+  /** Fiber-local values: an immutable array of alternating keys and values, shared on fork. */
+  private Object[] vars;
+  // Links in ctx's fiber list; guarded by ctx.
+  FiberState ctxPrev;
+  FiberState ctxNext;
+
+  private FiberState(Thread thread, CancelContext ctx, Object[] vars) {
+    this.thread = thread;
+    this.ctx = ctx;
+    this.vars = vars;
+  }
+
+  /** The fiber running on this thread, or {@code null} on a thread eio did not start. */
+  public static FiberState current() {
+    return CURRENT.isBound() ? CURRENT.get() : null;
+  }
+
+  /**
+   * Makes a fiber record for {@code thread} (not yet started, or the calling thread), inheriting
+   * {@code vars}; it joins {@code ctx} when it {@linkplain #attach() attaches}.
+   */
+  public static FiberState create(Thread thread, CancelContext ctx, Object[] vars) {
+    return new FiberState(thread, ctx, vars);
+  }
+
+  /** Registers this fiber in its context; called on the fiber's own thread when it starts. */
+  public void attach() {
+    ctx.addFiber(this);
+  }
+
+  /** Unregisters this fiber from its context; called on the fiber's own thread when it ends. */
+  public void detach() {
+    ctx.removeFiber(this);
+  }
+
+  public CancelContext ctx() {
+    return ctx;
+  }
+
+  public Thread thread() {
+    return thread;
+  }
+
+  public Object[] vars() {
+    return vars;
+  }
+
+  public void setVars(Object[] vars) {
+    this.vars = vars;
+  }
+
+  /**
+   * Moves this fiber (the calling thread) into {@code next} and returns the context it left. The
+   * interrupt status is reset to match {@code next}: cleared, then set again when {@code next}
+   * is cancelled, so a cancellation of the left context does not leak into a protected region
+   * and a sub-context's cancellation does not leak back into its parent.
+   */
+  public CancelContext enter(CancelContext next) {
+    CancelContext prev = ctx;
+    prev.removeFiber(this);
+    Thread.interrupted();
+    ctx = next;
+    next.addFiber(this);
+    return prev;
+  }
+}

@@ -1,0 +1,75 @@
+package dev.eio.internal;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.StructuredTaskScope;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The combinator engine used when the JVM runs with {@code --enable-preview}: each group is a
+ * {@link StructuredTaskScope}, so thread dumps show the tree and {@link ScopedValue} bindings
+ * reach the group's fibers. Failure and race rules are eio's own ({@link Group}); the scope only
+ * owns the threads.
+ *
+ * <p>This is the only class compiled with preview features (see docs/adr/0002); {@link Engines}
+ * loads it reflectively and falls back to the switch engine when it cannot be loaded.
+ */
+final class StsEngine implements Engine {
+  private static final ThreadFactory VIRTUAL = Thread.ofVirtual().factory();
+
+  @Override
+  public String name() {
+    return "structured-task-scope";
+  }
+
+  @Override
+  public Group.Outcome run(String label, Callable<?>[] tasks, boolean race) {
+    FiberState caller = FiberState.current();
+    CancelContext ctx = caller.ctx().child(false);
+    Group g = Group.open(ctx, new Failures(), tasks, race);
+    Object[] vars = caller.vars();
+    AtomicInteger seq = new AtomicInteger();
+    ThreadFactory named =
+        r -> {
+          Thread t = VIRTUAL.newThread(r);
+          t.setName(label + "/" + seq.incrementAndGet());
+          return t;
+        };
+    boolean interrupted = false;
+    try (var scope =
+        StructuredTaskScope.open(
+            StructuredTaskScope.Joiner.<Object>awaitAll(),
+            cf -> cf.withThreadFactory(named).withName(label))) {
+      for (int i = 0; i < tasks.length; i++) {
+        int k = i;
+        scope.fork(
+            () -> {
+              FiberState f = FiberState.create(Thread.currentThread(), ctx, vars);
+              ScopedValue.where(FiberState.CURRENT, f)
+                  .run(
+                      () -> {
+                        f.attach();
+                        try {
+                          g.runTask(k);
+                        } finally {
+                          f.detach();
+                        }
+                      });
+            });
+      }
+      try {
+        scope.join();
+      } catch (InterruptedException e) {
+        interrupted = true;
+        Throwable reason = caller.ctx().reason();
+        ctx.cancel(reason != null ? reason : new dev.eio.Cancelled(e));
+      }
+    } finally {
+      ctx.detach();
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    return g.outcome();
+  }
+}
