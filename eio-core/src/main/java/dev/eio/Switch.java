@@ -257,7 +257,7 @@ public final class Switch {
     try {
       Thread t = VIRTUAL.newThread(run);
       t.setName(name + "/" + n);
-      run.state = FiberState.create(t, target, caller.vars());
+      run.state = FiberState.create(t, target, caller);
       t.start();
     } catch (Throwable e) {
       ended(daemon);

@@ -15,6 +15,7 @@ public final class FiberState {
   private CancelContext ctx;
   /** Fiber-local values: an immutable array of alternating keys and values, shared on fork. */
   private Object[] vars;
+  private FiberMonitor monitor;
   // Links in ctx's fiber list; guarded by ctx.
   FiberState ctxPrev;
   FiberState ctxNext;
@@ -32,20 +33,44 @@ public final class FiberState {
 
   /**
    * Makes a fiber record for {@code thread} (not yet started, or the calling thread), inheriting
-   * {@code vars}; it joins {@code ctx} when it {@linkplain #attach() attaches}.
+   * {@code parent}'s fiber-local values and monitor ({@code parent} may be {@code null}); it
+   * joins {@code ctx} when it {@linkplain #attach() attaches}.
    */
-  public static FiberState create(Thread thread, CancelContext ctx, Object[] vars) {
-    return new FiberState(thread, ctx, vars);
+  public static FiberState create(Thread thread, CancelContext ctx, FiberState parent) {
+    FiberState f = new FiberState(thread, ctx, parent == null ? null : parent.vars);
+    if (parent != null) {
+      f.monitor = parent.monitor;
+    }
+    return f;
   }
 
-  /** Registers this fiber in its context; called on the fiber's own thread when it starts. */
+  /**
+   * Registers this fiber in its context and tells the monitor; called on the fiber's own thread
+   * when it starts.
+   */
   public void attach() {
     ctx.addFiber(this);
+    if (monitor != null) {
+      monitor.started(this);
+    }
   }
 
   /** Unregisters this fiber from its context; called on the fiber's own thread when it ends. */
   public void detach() {
+    if (monitor != null) {
+      monitor.ended(this);
+    }
     ctx.removeFiber(this);
+  }
+
+  /** The monitor of this fiber's run, or {@code null}. */
+  public FiberMonitor monitor() {
+    return monitor;
+  }
+
+  /** Installs {@code m} for this fiber and every fiber forked below it from now on. */
+  public void setMonitor(FiberMonitor m) {
+    this.monitor = m;
   }
 
   public CancelContext ctx() {

@@ -27,7 +27,6 @@ final class StsEngine implements Engine {
     FiberState caller = FiberState.current();
     CancelContext ctx = caller.ctx().child(false);
     Group g = Group.open(ctx, new Failures(), tasks, race);
-    Object[] vars = caller.vars();
     AtomicInteger seq = new AtomicInteger();
     ThreadFactory named =
         r -> {
@@ -44,7 +43,7 @@ final class StsEngine implements Engine {
         int k = i;
         scope.fork(
             () -> {
-              FiberState f = FiberState.create(Thread.currentThread(), ctx, vars);
+              FiberState f = FiberState.create(Thread.currentThread(), ctx, caller);
               ScopedValue.where(FiberState.CURRENT, f)
                   .run(
                       () -> {
