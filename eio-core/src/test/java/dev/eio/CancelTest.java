@@ -2,6 +2,7 @@ package dev.eio;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -78,17 +79,26 @@ class CancelTest {
             () ->
                 Switch.run(
                     sw -> {
+                      CountDownLatch taking = new CountDownLatch(1);
                       sw.fork(
                           () -> {
+                            taking.countDown();
                             new LinkedBlockingQueue<String>().take(); // JDK blocking code
                           });
-                      sw.fork(
-                          () -> {
-                            Thread.sleep(10);
-                            throw new Cancelled("stop");
-                          });
+                      taking.await();
+                      sw.fail(new Cancelled("stop"));
                     }));
-    assertNotNull(c);
+    assertEquals("stop", c.getMessage());
+    // An InterruptedException escaping a fiber is a cancellation, not a checked failure.
+    assertThrows(
+        Cancelled.class,
+        () ->
+            Switch.run(
+                sw ->
+                    sw.fork(
+                        () -> {
+                          throw new InterruptedException("from JDK code");
+                        })));
   }
 
   @Test

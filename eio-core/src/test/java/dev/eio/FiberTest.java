@@ -46,12 +46,14 @@ class FiberTest {
   void aFailureInBothCancelsTheOtherAndIsRethrownAsTheSameObject() {
     IllegalStateException boom = new IllegalStateException("boom");
     AtomicBoolean otherCancelled = new AtomicBoolean();
+    CountDownLatch otherStarted = new CountDownLatch(1);
     IllegalStateException thrown =
         assertThrows(
             IllegalStateException.class,
             () ->
                 Fiber.both(
                     () -> {
+                      otherStarted.countDown();
                       try {
                         Fiber.awaitCancel();
                       } catch (Cancelled c) {
@@ -60,6 +62,7 @@ class FiberTest {
                       }
                     },
                     () -> {
+                      otherStarted.await();
                       throw boom;
                     }));
     assertSame(boom, thrown);
@@ -253,7 +256,7 @@ class FiberTest {
 
   @Test
   void aFailingMapItemCancelsTheRestAndIsRethrown() {
-    IllegalArgumentException bad = new IllegalArgumentException("item 7");
+    IllegalArgumentException bad = new IllegalArgumentException("item 0");
     AtomicInteger started = new AtomicInteger();
     assertSame(
         bad,
@@ -265,12 +268,13 @@ class FiberTest {
                     2,
                     x -> {
                       started.incrementAndGet();
-                      if (x == 7) {
+                      if (x == 0) {
                         throw bad;
                       }
+                      Fiber.awaitCancel(); // every other item waits to be cancelled
                       return x;
                     })));
-    assertTrue(started.get() < 1000, "later items were not started: " + started.get());
+    assertTrue(started.get() <= 2, "no item started after the failure: " + started.get());
   }
 
   @Test
@@ -338,8 +342,10 @@ class FiberTest {
   @Test
   void cancellingTheCallerCancelsEveryBranch() {
     AtomicInteger cancelledBranches = new AtomicInteger();
+    CountDownLatch started = new CountDownLatch(3);
     Task branch =
         () -> {
+          started.countDown();
           try {
             Fiber.awaitCancel();
           } catch (Cancelled c) {
@@ -353,11 +359,7 @@ class FiberTest {
             Switch.run(
                 sw -> {
                   sw.fork(() -> Fiber.all(branch, branch, branch));
-                  Thread.sleep(20);
-                  sw.fork(
-                      () -> {
-                        throw new Cancelled("stop");
-                      });
+                  started.await();
                   sw.fail(new Cancelled("stop"));
                 }));
     assertEquals(3, cancelledBranches.get());

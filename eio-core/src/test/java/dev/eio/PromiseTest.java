@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -85,8 +86,10 @@ class PromiseTest {
         () ->
             Switch.run(
                 sw -> {
+                  CountDownLatch started = new CountDownLatch(1);
                   sw.fork(
                       () -> {
+                        started.countDown();
                         try {
                           p.await();
                         } catch (Throwable t) {
@@ -94,7 +97,7 @@ class PromiseTest {
                           throw t;
                         }
                       });
-                  Thread.sleep(10);
+                  started.await();
                   throw new RuntimeException("stop");
                 }));
     assertInstanceOf(Cancelled.class, waiterSaw.get());
@@ -168,15 +171,17 @@ class PromiseTest {
             ctx ->
                 Switch.run(
                     sw -> {
+                      CountDownLatch waiting = new CountDownLatch(1);
                       sw.fork(
                           () -> {
+                            waiting.countDown();
                             try {
                               outcome.set(p.await());
                             } catch (Cancelled c) {
                               outcome.set(c);
                             }
                           });
-                      Fiber.yield();
+                      waiting.await();
                       sw.fork(() -> p.resolve(1));
                       sw.fork(() -> ctx.cancel(new RuntimeException("race")));
                     }));

@@ -376,8 +376,10 @@ class SwitchTest {
             () ->
                 Switch.run(
                     sw -> {
+                      CountDownLatch siblingStarted = new CountDownLatch(1);
                       sw.fork(
                           () -> {
+                            siblingStarted.countDown();
                             try {
                               Fiber.awaitCancel();
                             } catch (Cancelled c) {
@@ -385,7 +387,7 @@ class SwitchTest {
                               throw c;
                             }
                           });
-                      Fiber.yield();
+                      siblingStarted.await();
                       sw.fail(reason);
                     })));
     assertTrue(siblingCancelled.get());
