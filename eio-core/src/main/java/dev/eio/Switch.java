@@ -4,6 +4,8 @@ import dev.eio.internal.CancelContext;
 import dev.eio.internal.Failures;
 import dev.eio.internal.FiberState;
 import java.util.concurrent.Callable;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -76,17 +78,31 @@ public final class Switch {
   }
 
   private static final AtomicLong IDS = new AtomicLong();
+  private static final VarHandle FIBERS;
+  private static final VarHandle DAEMONS;
+
+  static {
+    try {
+      MethodHandles.Lookup l = MethodHandles.lookup();
+      FIBERS = l.findVarHandle(Switch.class, "fibers", int.class);
+      DAEMONS = l.findVarHandle(Switch.class, "daemons", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
   private static final ThreadFactory VIRTUAL = Thread.ofVirtual().factory();
 
   private final String name;
   private final CancelContext ctx;
   private final Failures failures = new Failures();
-  // All guarded by this.
+  // Counts go up under this (so no fork slips past the finish) and down without a lock (fibers
+  // end on every carrier at once; a virtual thread contending on a monitor unmounts).
+  private volatile int fibers;
+  private volatile int daemons;
+  private volatile Thread waiter;
+  // The rest is guarded by this.
   private State state = State.OPEN;
-  private int fibers;
-  private int daemons;
   private int seq;
-  private Thread waiter;
   private CancelContext daemonCtx;
   private Hook hooks;
 
@@ -247,9 +263,9 @@ public final class Switch {
         return;
       }
       if (daemon) {
-        daemons++;
+        DAEMONS.getAndAdd(this, 1);
       } else {
-        fibers++;
+        FIBERS.getAndAdd(this, 1);
       }
       n = ++seq;
     }
@@ -317,18 +333,13 @@ public final class Switch {
   }
 
   private void ended(boolean daemon) {
-    Thread w;
-    synchronized (this) {
-      if (daemon) {
-        daemons--;
-      } else {
-        fibers--;
+    int left = daemon ? (int) DAEMONS.getAndAdd(this, -1) - 1 : (int) FIBERS.getAndAdd(this, -1) - 1;
+    // The waiter only cares about a count reaching zero.
+    if (left == 0) {
+      Thread w = waiter;
+      if (w != null) {
+        LockSupport.unpark(w);
       }
-      // The waiter only cares about the count reaching zero.
-      w = fibers == 0 ? waiter : null;
-    }
-    if (w != null) {
-      LockSupport.unpark(w);
     }
   }
 
@@ -502,7 +513,6 @@ public final class Switch {
         }
         if (top == null) {
           state = State.FINISHED;
-          waiter = null;
           return interrupted;
         }
         state = State.RELEASING;
@@ -530,14 +540,10 @@ public final class Switch {
 
   private boolean await(boolean includeDaemons) {
     boolean interrupted = false;
-    synchronized (this) {
-      waiter = Thread.currentThread();
-    }
+    waiter = Thread.currentThread();
     while (true) {
-      synchronized (this) {
-        if (fibers == 0 && (!includeDaemons || daemons == 0)) {
-          return interrupted;
-        }
+      if (fibers == 0 && (!includeDaemons || daemons == 0)) {
+        return interrupted;
       }
       LockSupport.park(this);
       if (Thread.interrupted() && !ctx.isCancelled()) {

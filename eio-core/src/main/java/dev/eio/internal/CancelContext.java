@@ -1,6 +1,8 @@
 package dev.eio.internal;
 
 import dev.eio.Cancelled;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,17 +12,65 @@ import java.util.List;
  *
  * <p>Cancellation propagates eagerly down to every non-protected descendant, so a fiber only ever
  * reads its own current context's {@link #reason()} to know whether it is cancelled. Delivery to a
- * fiber blocked in JDK code is {@link Thread#interrupt()}, done under this context's lock so that
- * a fiber moving to another context (for example into a protected region, which clears the
- * interrupt status) can never receive an interrupt meant for the context it left.
+ * fiber blocked in JDK code is {@link Thread#interrupt()}.
+ *
+ * <p><b>Fiber registration is lock-free</b>, because every fiber of a switch joins and leaves the
+ * same context from every carrier thread at once, and a virtual thread that contends on a lock
+ * unmounts (a microsecond or more, doubling the cost of a fork). Members form a push-only stack;
+ * leaving marks the member dead and dead members are pruned in batches. Whether a member is
+ * still really here is decided by its fiber's current context, read under the fiber's own lock
+ * by {@link #cancel} and written under it by {@link FiberState#enter}: so a fiber that moved on
+ * (into a protected region, say) never receives an interrupt meant for the context it left.
  */
 public final class CancelContext {
+  /**
+   * A fiber's membership in one context's stack: the {@link FiberState} itself for the context it
+   * starts in (no allocation on fork), a {@link Moved} record for contexts it enters later.
+   */
+  abstract static class Member {
+    Member next; // written before publication, or by the pruner under the context's lock
+    volatile boolean dead;
+
+    abstract FiberState fiber();
+  }
+
+  /** The membership of a fiber that entered this context after it started. */
+  static final class Moved extends Member {
+    private final FiberState fiber;
+
+    Moved(FiberState fiber) {
+      this.fiber = fiber;
+    }
+
+    @Override
+    FiberState fiber() {
+      return fiber;
+    }
+  }
+
+  private static final VarHandle HEAD;
+  private static final VarHandle DEAD_COUNT;
+  private static final VarHandle PRUNING;
+
+  static {
+    try {
+      MethodHandles.Lookup l = MethodHandles.lookup();
+      HEAD = l.findVarHandle(CancelContext.class, "head", Member.class);
+      DEAD_COUNT = l.findVarHandle(CancelContext.class, "deadCount", int.class);
+      PRUNING = l.findVarHandle(CancelContext.class, "pruning", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   private final CancelContext parent;
   private final boolean protectedFromParent;
   private volatile Throwable reason;
-  // Both guarded by this.
-  private List<CancelContext> children;
-  private FiberState fibers;
+  private volatile Member head;
+  private volatile int deadCount;
+  private volatile int pruneAt = 64;
+  private volatile int pruning; // 1 while one thread prunes; pruners never wait for each other
+  private List<CancelContext> children; // guarded by this
 
   private CancelContext(CancelContext parent, boolean protectedFromParent) {
     this.parent = parent;
@@ -56,7 +106,7 @@ public final class CancelContext {
       synchronized (parent) {
         List<CancelContext> siblings = parent.children;
         if (siblings != null) {
-          // Most recent children are detached first (nested regions), so search from the end.
+          // Nested regions end first, so the most recent child is the likely one.
           for (int i = siblings.size() - 1; i >= 0; i--) {
             if (siblings.get(i) == this) {
               siblings.remove(i);
@@ -119,9 +169,13 @@ public final class CancelContext {
       if (reason != null) {
         return false;
       }
+      // Written before the walk: a fiber that joins after the walk passed sees it and
+      // interrupts itself (see join).
       reason = why;
-      for (FiberState f = fibers; f != null; f = f.ctxNext) {
-        f.thread.interrupt();
+      for (Member m = head; m != null; m = m.next) {
+        if (!m.dead) {
+          m.fiber().interruptIfIn(this);
+        }
       }
       kids = children == null ? null : new ArrayList<>(children);
     }
@@ -136,35 +190,58 @@ public final class CancelContext {
   }
 
   /**
-   * Registers {@code f} as running here. When this context is already cancelled the fiber's
-   * interrupt status is set, so its next blocking operation sees the cancellation.
+   * Adds {@code m}'s fiber (the calling fiber, whose current context is already this one).
+   * When this context is cancelled already, the fiber's interrupt status is set, so its next
+   * blocking operation sees the cancellation.
    */
-  void addFiber(FiberState f) {
-    synchronized (this) {
-      f.ctxPrev = null;
-      f.ctxNext = fibers;
-      if (fibers != null) {
-        fibers.ctxPrev = f;
-      }
-      fibers = f;
-      if (reason != null) {
-        f.thread.interrupt();
+  void join(Member m) {
+    Member h;
+    do {
+      h = head;
+      m.next = h;
+    } while (!HEAD.compareAndSet(this, h, m));
+    if (reason != null) {
+      m.fiber().thread.interrupt();
+    }
+  }
+
+  /** Marks {@code m} as gone; dead members are unlinked in batches. */
+  void leave(Member m) {
+    m.dead = true;
+    int dead = (int) DEAD_COUNT.getAndAdd(this, 1) + 1;
+    if (dead >= pruneAt && PRUNING.compareAndSet(this, 0, 1)) {
+      try {
+        prune();
+      } finally {
+        pruning = 0;
       }
     }
   }
 
-  void removeFiber(FiberState f) {
-    synchronized (this) {
-      if (f.ctxPrev != null) {
-        f.ctxPrev.ctxNext = f.ctxNext;
-      } else if (fibers == f) {
-        fibers = f.ctxNext;
-      }
-      if (f.ctxNext != null) {
-        f.ctxNext.ctxPrev = f.ctxPrev;
-      }
-      f.ctxPrev = null;
-      f.ctxNext = null;
+  /**
+   * Unlinks dead members behind the head (the head itself stays: only pushers move it). Runs
+   * when the dead outnumber a threshold that doubles with the live population, so the cost is
+   * amortized O(1) per leave. Only one pruner runs at a time; a concurrent {@link #cancel} walk
+   * stays correct because an unlinked member keeps its own next pointer.
+   */
+  private void prune() {
+    int live = 0;
+    int removed = 0;
+    Member prev = head;
+    if (prev == null) {
+      return;
     }
+    live += prev.dead ? 0 : 1;
+    for (Member m = prev.next; m != null; m = m.next) {
+      if (m.dead) {
+        prev.next = m.next;
+        removed++;
+      } else {
+        prev = m;
+        live++;
+      }
+    }
+    DEAD_COUNT.getAndAdd(this, -removed);
+    pruneAt = Math.max(64, live);
   }
 }

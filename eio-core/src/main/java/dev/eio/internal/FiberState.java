@@ -8,17 +8,16 @@ package dev.eio.internal;
  * when a plain thread enters {@code Switch.run}). Only the fiber's own thread changes {@link
  * #ctx}; other threads read it only through the context's fiber list, under the context's lock.
  */
-public final class FiberState {
+public final class FiberState extends CancelContext.Member {
   public static final ScopedValue<FiberState> CURRENT = ScopedValue.newInstance();
 
   final Thread thread;
-  private CancelContext ctx;
+  private CancelContext ctx; // written by the fiber's own thread, under this
   /** Fiber-local values: an immutable array of alternating keys and values, shared on fork. */
   private Object[] vars;
   private FiberMonitor monitor;
-  // Links in ctx's fiber list; guarded by ctx.
-  FiberState ctxPrev;
-  FiberState ctxNext;
+  /** This fiber's membership in {@link #ctx}: itself in its first context, a new record later. */
+  private CancelContext.Member membership = this;
 
   private FiberState(Thread thread, CancelContext ctx, Object[] vars) {
     this.thread = thread;
@@ -49,7 +48,7 @@ public final class FiberState {
    * when it starts.
    */
   public void attach() {
-    ctx.addFiber(this);
+    ctx.join(membership);
     if (monitor != null) {
       monitor.started(this);
     }
@@ -60,7 +59,19 @@ public final class FiberState {
     if (monitor != null) {
       monitor.ended(this);
     }
-    ctx.removeFiber(this);
+    ctx.leave(membership);
+  }
+
+  @Override
+  FiberState fiber() {
+    return this;
+  }
+
+  /** Interrupts this fiber if it is still in {@code c}; see {@link CancelContext#cancel}. */
+  synchronized void interruptIfIn(CancelContext c) {
+    if (ctx == c) {
+      thread.interrupt();
+    }
   }
 
   /** The monitor of this fiber's run, or {@code null}. */
@@ -97,10 +108,14 @@ public final class FiberState {
    */
   public CancelContext enter(CancelContext next) {
     CancelContext prev = ctx;
-    prev.removeFiber(this);
+    prev.leave(membership);
+    synchronized (this) {
+      ctx = next;
+    }
+    // Any interrupt from prev was delivered before the lock above was released.
     Thread.interrupted();
-    ctx = next;
-    next.addFiber(this);
+    membership = new CancelContext.Moved(this);
+    next.join(membership);
     return prev;
   }
 }
