@@ -1,8 +1,16 @@
 /**
  * eio-core: switches, fibers on virtual threads, cancellation, promises.
  *
- * <p>Start with {@link dev.eio.Eio#run} and {@link dev.eio.Switch}.
+ * <p>Start with {@link dev.eio.Eio#run} and {@link dev.eio.Switch}. Micrometer's metrics and
+ * context-propagation libraries are optional: eio runs without them.
  */
 module dev.eio.core {
+  requires jdk.jfr;
+  requires static micrometer.core;
+  requires static context.propagation;
+
   exports dev.eio;
+  exports dev.eio.metrics;
+  exports dev.eio.internal.events to
+      jdk.jfr;
 }

@@ -89,7 +89,7 @@ public final class Cancel {
     if (body == null) {
       throw new NullPointerException("body");
     }
-    return RootFiber.inFiber(f -> within(f, f.ctx().child(false), () -> body.call(new Handle(f.ctx()))));
+    return RootFiber.inFiber(f -> within(f, f.ctx().child(false, "Cancel.sub"), () -> body.call(new Handle(f.ctx()))));
   }
 
   /**
@@ -116,7 +116,7 @@ public final class Cancel {
     if (body == null) {
       throw new NullPointerException("body");
     }
-    return RootFiber.inFiber(f -> within(f, f.ctx().child(true), body));
+    return RootFiber.inFiber(f -> within(f, f.ctx().child(true, "Cancel.protect"), body));
   }
 
   private static <T> T within(FiberState f, CancelContext inner, Callable<T> body)

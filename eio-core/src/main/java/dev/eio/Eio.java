@@ -1,5 +1,7 @@
 package dev.eio;
 
+import dev.eio.internal.TreeDump;
+
 /**
  * The entry point: {@link #run} gives the program its {@link Env} of capabilities and returns
  * only once every fiber started under it has ended.
@@ -17,6 +19,7 @@ package dev.eio;
  * }</pre>
  */
 public final class Eio {
+
   private Eio() {}
 
   /** The body of {@link #run}. */
@@ -31,6 +34,25 @@ public final class Eio {
   public interface Body<T> {
     /** Runs the program with its capabilities and returns its result. */
     T call(Env env) throws Exception;
+  }
+
+  /**
+   * A text tree of everything running under eio in this JVM: each run (the thread that entered
+   * it), its switches and cancellation regions, and their fibers with name, state ({@code running}
+   * or {@code blocked in <where>}, {@code cancelling}) and age. Callable from code and from a
+   * debugger's expression evaluator. Example:
+   *
+   * <pre>
+   * root main
+   *   switch main (open, 2.1s)
+   *     fiber main: running (2.1s)
+   *     switch server (open, 2.0s)
+   *       fiber server/1: blocked in dev.eio.Promise.await (2.0s)
+   *       fiber server/2: running, cancelling (0.1s)
+   * </pre>
+   */
+  public static String dump() {
+    return TreeDump.all();
   }
 
   /** Runs {@code body} with the environment's capabilities. */

@@ -16,7 +16,8 @@ final class RootFiber {
   }
 
   static <T> T call(Body<T> body) {
-    FiberState root = FiberState.create(Thread.currentThread(), CancelContext.root(), null);
+    CancelContext rootCtx = CancelContext.root("root " + Thread.currentThread().getName());
+    FiberState root = FiberState.create(Thread.currentThread(), rootCtx, null);
     try {
       return ScopedValue.where(FiberState.CURRENT, root)
           .call(
@@ -32,6 +33,8 @@ final class RootFiber {
       throw e;
     } catch (Exception e) {
       throw WrappedCheckedException.wrapChecked(e);
+    } finally {
+      rootCtx.closeRoot();
     }
   }
 

@@ -1,8 +1,14 @@
 package dev.eio;
 
 import dev.eio.internal.CancelContext;
+import dev.eio.internal.ContextPropagation;
 import dev.eio.internal.Failures;
 import dev.eio.internal.FiberState;
+import dev.eio.internal.Stats;
+import dev.eio.internal.TreeDump;
+import dev.eio.internal.events.FiberFailedEvent;
+import dev.eio.internal.events.SwitchClosedEvent;
+import dev.eio.internal.events.SwitchOpenedEvent;
 import java.util.concurrent.Callable;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -94,6 +100,7 @@ public final class Switch {
 
   private final String name;
   private final CancelContext ctx;
+  private final long openedNanos = System.nanoTime();
   private final Failures failures = new Failures();
   // Counts go up under this (so no fork slips past the finish) and down without a lock (fibers
   // end on every carrier at once; a virtual thread contending on a monitor unmounts).
@@ -106,9 +113,18 @@ public final class Switch {
   private CancelContext daemonCtx;
   private Hook hooks;
 
-  private Switch(String name, CancelContext ctx) {
+  private Switch(String name, CancelContext parent, boolean isProtected) {
     this.name = name;
-    this.ctx = ctx;
+    this.ctx = parent.child(isProtected, (java.util.function.Supplier<String>) this::describe);
+  }
+
+  private String describe() {
+    String st;
+    synchronized (this) {
+      st = state.name().toLowerCase();
+    }
+    long ms = (System.nanoTime() - openedNanos) / 1_000_000;
+    return "switch " + name + " (" + st + ", " + (ms < 1000 ? ms + "ms" : String.format("%.1fs", ms / 1e3)) + ")";
   }
 
   // ---------------------------------------------------------------- entry points
@@ -180,7 +196,15 @@ public final class Switch {
   }
 
   private static <T> T runIn(FiberState f, String name, Body<T> body, boolean isProtected) {
-    Switch sw = new Switch(name, f.ctx().child(isProtected));
+    Switch sw = new Switch(name, f.ctx(), isProtected);
+    Stats.SWITCHES_OPENED.increment();
+    SwitchOpenedEvent opened = new SwitchOpenedEvent();
+    if (opened.shouldCommit()) {
+      opened.switchName = name;
+      opened.commit();
+    }
+    SwitchClosedEvent closed = new SwitchClosedEvent();
+    closed.begin();
     CancelContext outer = f.enter(sw.ctx);
     T result = null;
     try {
@@ -191,6 +215,15 @@ public final class Switch {
     boolean interrupted = sw.finish(f);
     f.enter(outer);
     sw.ctx.detach();
+    Stats.SWITCHES_CLOSED.increment();
+    if (closed.shouldCommit()) {
+      closed.switchName = name;
+      Throwable failure = sw.failures.failure();
+      closed.outcome =
+          failure != null ? "failed: " + failure : sw.failures.any() ? "cancelled" : "ok";
+      closed.fibersForked = sw.seq;
+      closed.commit();
+    }
     if (interrupted && f.ctx().parent() == null && !f.thread().isVirtual()) {
       // A plain thread's interrupt cancelled the switch; leave the status set for its caller.
       Thread.currentThread().interrupt();
@@ -269,7 +302,7 @@ public final class Switch {
       }
       n = ++seq;
     }
-    FiberRun run = new FiberRun(this, task, daemon, promise);
+    FiberRun run = new FiberRun(this, task, daemon, promise, ContextPropagation.capture());
     try {
       Thread t = VIRTUAL.newThread(run);
       t.setName(name + "/" + n);
@@ -283,7 +316,7 @@ public final class Switch {
 
   private CancelContext daemonContext() {
     if (daemonCtx == null) {
-      daemonCtx = ctx.child(false);
+      daemonCtx = ctx.child(false, "daemons of switch " + name);
     }
     return daemonCtx;
   }
@@ -294,14 +327,16 @@ public final class Switch {
     private final Object task;
     private final boolean daemon;
     private final Promise<Object> promise;
+    private final Object context; // the forker's ThreadLocal context, when any is registered
     FiberState state;
 
     @SuppressWarnings("unchecked")
-    FiberRun(Switch sw, Object task, boolean daemon, Promise<?> promise) {
+    FiberRun(Switch sw, Object task, boolean daemon, Promise<?> promise, Object context) {
       this.sw = sw;
       this.task = task;
       this.daemon = daemon;
       this.promise = (Promise<Object>) promise;
+      this.context = context;
     }
 
     @Override
@@ -311,7 +346,9 @@ public final class Switch {
 
     private void body() {
       FiberState f = state;
+      AutoCloseable restored = ContextPropagation.restore(context);
       f.attach();
+      Stats.FIBERS_STARTED.increment();
       try {
         f.ctx().check();
         if (promise == null) {
@@ -327,6 +364,8 @@ public final class Switch {
         }
       } finally {
         f.detach();
+        Stats.FIBERS_ENDED.increment();
+        ContextPropagation.close(restored);
         sw.ended(daemon);
       }
     }
@@ -369,6 +408,16 @@ public final class Switch {
   }
 
   private void failed(Throwable t, CancelContext where) {
+    if (!(t instanceof Cancelled) && !(t instanceof InterruptedException)) {
+      Stats.FIBERS_FAILED.increment();
+      FiberFailedEvent e = new FiberFailedEvent();
+      if (e.shouldCommit()) {
+        e.fiberName = Thread.currentThread().getName();
+        e.switchName = name;
+        e.exception = String.valueOf(t);
+        e.commit();
+      }
+    }
     Throwable reason = failures.add(t, where);
     if (reason != null) {
       ctx.cancel(reason);
@@ -393,6 +442,15 @@ public final class Switch {
       }
     }
     ctx.check();
+  }
+
+  /**
+   * A text tree of this switch: its fibers (name, state: running or blocked and on what,
+   * cancelling, and age) and the switches and cancellation regions nested in it. See {@link
+   * Eio#dump()} for the format.
+   */
+  public String dump() {
+    return TreeDump.of(ctx);
   }
 
   /** The switch's name; its fibers are named {@code name/n}. */
@@ -522,7 +580,7 @@ public final class Switch {
   }
 
   private void runHooks(FiberState f, Hook top) {
-    CancelContext shield = ctx.child(true);
+    CancelContext shield = ctx.child(true, "release hooks of switch " + name);
     f.enter(shield);
     try {
       for (Hook h = top; h != null; h = h.next) {

@@ -3,8 +3,12 @@ package dev.eio.internal;
 import dev.eio.Cancelled;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import dev.eio.internal.events.CancellationEvent;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * A node of the cancellation tree: switch contexts, {@code Cancel.sub} and {@code Cancel.protect}
@@ -63,8 +67,13 @@ public final class CancelContext {
     }
   }
 
+  /** Root contexts of the runs in progress, for {@link TreeDump}. */
+  static final Set<CancelContext> ROOTS = ConcurrentHashMap.newKeySet();
+
   private final CancelContext parent;
   private final boolean protectedFromParent;
+  /** What this context is, for dumps and events: a {@code String} or a {@code Supplier<String>}. */
+  private final Object label;
   private volatile Throwable reason;
   private volatile Member head;
   private volatile int deadCount;
@@ -72,22 +81,36 @@ public final class CancelContext {
   private volatile int pruning; // 1 while one thread prunes; pruners never wait for each other
   private List<CancelContext> children; // guarded by this
 
-  private CancelContext(CancelContext parent, boolean protectedFromParent) {
+  private CancelContext(CancelContext parent, boolean protectedFromParent, Object label) {
     this.parent = parent;
     this.protectedFromParent = protectedFromParent;
+    this.label = label;
   }
 
-  /** A fresh root context, cancelled by nobody but its owner. */
-  public static CancelContext root() {
-    return new CancelContext(null, true);
+  /**
+   * A fresh root context, cancelled by nobody but its owner, listed by dumps until {@link
+   * #closeRoot}.
+   */
+  public static CancelContext root(String label) {
+    CancelContext c = new CancelContext(null, true, label);
+    ROOTS.add(c);
+    return c;
+  }
+
+  /** Ends a root context's listing. */
+  public void closeRoot() {
+    ROOTS.remove(this);
   }
 
   /**
    * Creates a child. A non-protected child of a cancelled context starts cancelled; a protected
    * one ignores the parent's cancellation.
+   *
+   * @param label what the child is: a {@code String}, or a {@code Supplier<String>} read when
+   *     dumped
    */
-  public CancelContext child(boolean isProtected) {
-    CancelContext c = new CancelContext(this, isProtected);
+  public CancelContext child(boolean isProtected, Object label) {
+    CancelContext c = new CancelContext(this, isProtected, label);
     synchronized (this) {
       if (!isProtected && reason != null) {
         c.reason = reason;
@@ -165,6 +188,7 @@ public final class CancelContext {
       throw new NullPointerException("reason");
     }
     List<CancelContext> kids;
+    int interrupted = 0;
     synchronized (this) {
       if (reason != null) {
         return false;
@@ -173,11 +197,19 @@ public final class CancelContext {
       // interrupts itself (see join).
       reason = why;
       for (Member m = head; m != null; m = m.next) {
-        if (!m.dead) {
-          m.fiber().interruptIfIn(this);
+        if (!m.dead && m.fiber().interruptIfIn(this)) {
+          interrupted++;
         }
       }
       kids = children == null ? null : new ArrayList<>(children);
+    }
+    Stats.CANCELLATIONS.increment();
+    CancellationEvent e = new CancellationEvent();
+    if (e.shouldCommit()) {
+      e.context = describe();
+      e.reason = String.valueOf(why);
+      e.fibersInterrupted = interrupted;
+      e.commit();
     }
     if (kids != null) {
       for (CancelContext k : kids) {
@@ -187,6 +219,27 @@ public final class CancelContext {
       }
     }
     return true;
+  }
+
+  /** What this context is, for dumps and events. */
+  public String describe() {
+    return label instanceof Supplier<?> s ? String.valueOf(s.get()) : String.valueOf(label);
+  }
+
+  /** The child contexts, at the moment of the call. */
+  synchronized List<CancelContext> children() {
+    return children == null ? List.of() : new ArrayList<>(children);
+  }
+
+  /** The fibers currently in this context, at the moment of the call. */
+  List<FiberState> fibers() {
+    List<FiberState> out = new ArrayList<>();
+    for (Member m = head; m != null; m = m.next) {
+      if (!m.dead && m.fiber().ctx() == this) {
+        out.add(m.fiber());
+      }
+    }
+    return out;
   }
 
   /**

@@ -16,6 +16,7 @@ public final class FiberState extends CancelContext.Member {
   /** Fiber-local values: an immutable array of alternating keys and values, shared on fork. */
   private Object[] vars;
   private FiberMonitor monitor;
+  private final long startNanos = System.nanoTime();
   /** This fiber's membership in {@link #ctx}: itself in its first context, a new record later. */
   private CancelContext.Member membership = this;
 
@@ -67,11 +68,22 @@ public final class FiberState extends CancelContext.Member {
     return this;
   }
 
-  /** Interrupts this fiber if it is still in {@code c}; see {@link CancelContext#cancel}. */
-  synchronized void interruptIfIn(CancelContext c) {
+  /**
+   * Interrupts this fiber if it is still in {@code c}; see {@link CancelContext#cancel}.
+   *
+   * @return whether it was interrupted
+   */
+  synchronized boolean interruptIfIn(CancelContext c) {
     if (ctx == c) {
       thread.interrupt();
+      return true;
     }
+    return false;
+  }
+
+  /** When this fiber record was made, in {@link System#nanoTime()} units. */
+  public long startNanos() {
+    return startNanos;
   }
 
   /** The monitor of this fiber's run, or {@code null}. */

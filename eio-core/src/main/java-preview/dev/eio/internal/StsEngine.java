@@ -25,9 +25,10 @@ final class StsEngine implements Engine {
   @Override
   public Group.Outcome run(String label, Callable<?>[] tasks, boolean race) {
     FiberState caller = FiberState.current();
-    CancelContext ctx = caller.ctx().child(false);
+    CancelContext ctx = caller.ctx().child(false, label);
     Group g = Group.open(ctx, new Failures(), tasks, race);
     AtomicInteger seq = new AtomicInteger();
+    Object context = ContextPropagation.capture();
     ThreadFactory named =
         r -> {
           Thread t = VIRTUAL.newThread(r);
@@ -47,11 +48,13 @@ final class StsEngine implements Engine {
               ScopedValue.where(FiberState.CURRENT, f)
                   .run(
                       () -> {
+                        AutoCloseable restored = ContextPropagation.restore(context);
                         f.attach();
                         try {
                           g.runTask(k);
                         } finally {
                           f.detach();
+                          ContextPropagation.close(restored);
                         }
                       });
             });

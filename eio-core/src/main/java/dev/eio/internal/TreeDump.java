@@ -1,0 +1,104 @@
+package dev.eio.internal;
+
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Renders the live structure (runs, switches, cancellation regions, fibers) as an indented text
+ * tree, for {@code Eio.dump()} and {@code Switch.dump()}.
+ *
+ * <p>Format, one node per line, two spaces per level:
+ *
+ * <pre>
+ * root main
+ *   switch main (open, 1.2s)
+ *     fiber main/1: blocked in dev.eio.Promise.await (0.8s)
+ *     fiber worker-7: running, cancelling (0.3s)
+ * </pre>
+ *
+ * A fiber's state is {@code running}, or {@code blocked in <class.method>} (the innermost frame
+ * outside the JDK's parking machinery), with {@code , cancelling} when its context is cancelled.
+ * The structure changes while it is read: the dump is a snapshot of each node as it is visited.
+ */
+public final class TreeDump {
+  private TreeDump() {}
+
+  /** Every run in progress. */
+  public static String all() {
+    StringBuilder sb = new StringBuilder();
+    CancelContext.ROOTS.stream()
+        .sorted(Comparator.comparing(CancelContext::describe))
+        .forEach(r -> node(sb, r, 0));
+    return sb.toString();
+  }
+
+  /** The subtree of {@code ctx}. */
+  public static String of(CancelContext ctx) {
+    StringBuilder sb = new StringBuilder();
+    node(sb, ctx, 0);
+    return sb.toString();
+  }
+
+  private static void node(StringBuilder sb, CancelContext ctx, int depth) {
+    indent(sb, depth).append(ctx.describe());
+    if (ctx.isCancelled()) {
+      sb.append(" [cancelled]");
+    }
+    sb.append('\n');
+    long now = System.nanoTime();
+    List<FiberState> fibers = ctx.fibers();
+    fibers.sort(Comparator.comparingLong(FiberState::startNanos));
+    for (FiberState f : fibers) {
+      indent(sb, depth + 1)
+          .append("fiber ")
+          .append(f.thread().getName())
+          .append(": ")
+          .append(state(f))
+          .append(" (")
+          .append(age(now - f.startNanos()))
+          .append(")\n");
+    }
+    for (CancelContext c : ctx.children()) {
+      node(sb, c, depth + 1);
+    }
+  }
+
+  private static String state(FiberState f) {
+    Thread t = f.thread();
+    String s =
+        switch (t.getState()) {
+          case RUNNABLE, NEW -> "running";
+          case TERMINATED -> "ended";
+          default -> "blocked in " + blockedOn(t);
+        };
+    return f.ctx().isCancelled() ? s + ", cancelling" : s;
+  }
+
+  private static String blockedOn(Thread t) {
+    for (StackTraceElement e : t.getStackTrace()) {
+      String c = e.getClassName();
+      if (c.startsWith("jdk.internal.")
+          || c.startsWith("java.lang.VirtualThread")
+          || c.startsWith("java.lang.Thread")
+          || c.startsWith("java.lang.System$")
+          || c.startsWith("java.lang.Object")
+          || c.startsWith("java.util.concurrent.locks.")
+          || c.startsWith("sun.")) {
+        continue;
+      }
+      return c + "." + e.getMethodName();
+    }
+    return "?";
+  }
+
+  private static String age(long nanos) {
+    if (nanos < 1_000_000_000L) {
+      return Math.max(0, nanos / 1_000_000) + "ms";
+    }
+    return String.format("%.1fs", nanos / 1e9);
+  }
+
+  private static StringBuilder indent(StringBuilder sb, int depth) {
+    return sb.repeat("  ", depth);
+  }
+}

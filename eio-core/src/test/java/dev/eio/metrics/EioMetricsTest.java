@@ -1,0 +1,79 @@
+package dev.eio.metrics;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.eio.Cancel;
+import dev.eio.Fiber;
+import dev.eio.Switch;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(30)
+class EioMetricsTest {
+
+  @Test
+  void eachMeterMovesWhenWhatItCountsHappens() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    new EioMetrics(List.of(Tag.of("app", "test"))).bindTo(registry);
+    double started = count(registry, "eio.fibers.started");
+    double failed = count(registry, "eio.fibers.failed");
+    double cancellations = count(registry, "eio.cancellations");
+    double activeBefore = gauge(registry, "eio.fibers.active");
+    double switchesBefore = gauge(registry, "eio.switches.active");
+
+    CountDownLatch running = new CountDownLatch(3);
+    CountDownLatch release = new CountDownLatch(1);
+    double[] during = new double[2];
+    Switch.run(
+        sw -> {
+          for (int i = 0; i < 3; i++) {
+            sw.fork(
+                () -> {
+                  running.countDown();
+                  release.await();
+                });
+          }
+          running.await();
+          during[0] = gauge(registry, "eio.fibers.active");
+          during[1] = gauge(registry, "eio.switches.active");
+          release.countDown();
+        });
+    assertTrue(during[0] >= activeBefore + 3, "active fibers while running: " + during[0]);
+    assertTrue(during[1] >= switchesBefore + 1, "active switches while open: " + during[1]);
+    assertTrue(count(registry, "eio.fibers.started") >= started + 3);
+
+    assertThrows(
+        RuntimeException.class,
+        () ->
+            Switch.run(
+                sw ->
+                    sw.fork(
+                        () -> {
+                          throw new RuntimeException("x");
+                        })));
+    assertTrue(count(registry, "eio.fibers.failed") >= failed + 1);
+    assertTrue(count(registry, "eio.cancellations") >= cancellations + 1);
+    assertThrows(
+        dev.eio.Cancelled.class,
+        () ->
+            Cancel.sub(
+                c -> {
+                  c.cancel(null);
+                  Fiber.check();
+                }));
+    assertTrue(count(registry, "eio.cancellations") >= cancellations + 2);
+    assertEquals("test", registry.get("eio.fibers.started").meter().getId().getTag("app"));
+  }
+
+  private static double count(SimpleMeterRegistry r, String name) {
+    return r.get(name).functionCounter().count();
+  }
+
+  private static double gauge(SimpleMeterRegistry r, String name) {
+    return r.get(name).gauge().value();
+  }
+}
