@@ -19,8 +19,8 @@ final class RootFiber {
     CancelContext rootCtx = CancelContext.root("root " + Thread.currentThread().getName());
     FiberState root = FiberState.create(Thread.currentThread(), rootCtx, null);
     try {
-      return ScopedValue.where(FiberState.CURRENT, root)
-          .call(
+      return FiberState.callAs(
+          root,
               () -> {
                 root.attach();
                 try {

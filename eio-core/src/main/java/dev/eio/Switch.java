@@ -302,11 +302,11 @@ public final class Switch {
       }
       n = ++seq;
     }
-    FiberRun run = new FiberRun(this, task, daemon, promise, ContextPropagation.capture());
+    FiberRun run = new FiberRun(this, target, caller, task, daemon, promise);
     try {
       Thread t = VIRTUAL.newThread(run);
       t.setName(name + "/" + n);
-      run.state = FiberState.create(t, target, caller);
+      run.bind(t);
       t.start();
     } catch (Throwable e) {
       ended(daemon);
@@ -321,31 +321,47 @@ public final class Switch {
     return daemonCtx;
   }
 
-  /** The body of a fiber's virtual thread. */
-  private static final class FiberRun implements Runnable {
+  /** A forked fiber: its record and its virtual thread's task in one object. */
+  private static final class FiberRun extends FiberState implements Runnable {
     private final Switch sw;
     private final Object task;
     private final boolean daemon;
     private final Promise<Object> promise;
     private final Object context; // the forker's ThreadLocal context, when any is registered
-    FiberState state;
 
     @SuppressWarnings("unchecked")
-    FiberRun(Switch sw, Object task, boolean daemon, Promise<?> promise, Object context) {
+    FiberRun(
+        Switch sw,
+        CancelContext ctx,
+        FiberState parent,
+        Object task,
+        boolean daemon,
+        Promise<?> promise) {
+      super(ctx, parent);
       this.sw = sw;
       this.task = task;
       this.daemon = daemon;
       this.promise = (Promise<Object>) promise;
-      this.context = context;
+      this.context = ContextPropagation.capture();
+    }
+
+    void bind(Thread t) {
+      bindThread(t);
     }
 
     @Override
     public void run() {
-      ScopedValue.where(FiberState.CURRENT, state).run(this::body);
+      FiberState prev = FiberState.setCurrent(this);
+      try {
+        body();
+      } finally {
+        FiberState.restoreCurrent(prev);
+      }
     }
 
+    /** Runs on the fiber's thread, with this record as its current fiber. */
     private void body() {
-      FiberState f = state;
+      FiberState f = this;
       AutoCloseable restored = ContextPropagation.restore(context);
       f.attach();
       Stats.FIBERS_STARTED.increment();

@@ -45,8 +45,8 @@ final class StsEngine implements Engine {
         scope.fork(
             () -> {
               FiberState f = FiberState.create(Thread.currentThread(), ctx, caller);
-              ScopedValue.where(FiberState.CURRENT, f)
-                  .run(
+              FiberState.runAs(
+                  f,
                       () -> {
                         AutoCloseable restored = ContextPropagation.restore(context);
                         f.attach();

@@ -4,14 +4,15 @@ package dev.eio.internal;
  * What eio knows about one running fiber: its thread, its current cancellation context and its
  * fiber-local values.
  *
- * <p>The current fiber is found through a {@link ScopedValue} bound when the fiber starts (or
- * when a plain thread enters {@code Switch.run}). Only the fiber's own thread changes {@link
- * #ctx}; other threads read it only through the context's fiber list, under the context's lock.
+ * <p>The current fiber is found through a {@code ThreadLocal} set when the fiber starts (or when
+ * a plain thread enters {@code Switch.run}) and removed when it ends; see docs/adr/0003. Only the
+ * fiber's own thread changes {@link #ctx}, under this object's lock; other threads read it under
+ * the same lock.
  */
-public final class FiberState extends CancelContext.Member {
-  public static final ScopedValue<FiberState> CURRENT = ScopedValue.newInstance();
+public class FiberState extends CancelContext.Member {
+  private static final ThreadLocal<FiberState> CURRENT = new ThreadLocal<>();
 
-  final Thread thread;
+  Thread thread; // final in effect: set before the fiber starts
   private CancelContext ctx; // written by the fiber's own thread, under this
   /** Fiber-local values: an immutable array of alternating keys and values, shared on fork. */
   private Object[] vars;
@@ -26,9 +27,67 @@ public final class FiberState extends CancelContext.Member {
     this.vars = vars;
   }
 
+  /**
+   * For a fiber whose record is also its thread's task (saving an object per parked fiber): the
+   * thread is set once it exists, with {@link #bindThread}.
+   */
+  protected FiberState(CancelContext ctx, FiberState parent) {
+    this(null, ctx, parent == null ? null : parent.vars);
+    if (parent != null) {
+      this.monitor = parent.monitor;
+    }
+  }
+
+  /** Sets the thread of a record made with the protected constructor, before it starts. */
+  protected final void bindThread(Thread t) {
+    this.thread = t;
+  }
+
   /** The fiber running on this thread, or {@code null} on a thread eio did not start. */
   public static FiberState current() {
-    return CURRENT.isBound() ? CURRENT.get() : null;
+    return CURRENT.get();
+  }
+
+  /**
+   * Makes {@code f} the calling thread's fiber and returns the previous one, to hand back to
+   * {@link #restoreCurrent} in a {@code finally}.
+   */
+  public static FiberState setCurrent(FiberState f) {
+    FiberState prev = CURRENT.get();
+    CURRENT.set(f);
+    return prev;
+  }
+
+  /** Undoes {@link #setCurrent}; removes the binding entirely when there was none. */
+  public static void restoreCurrent(FiberState prev) {
+    if (prev == null) {
+      CURRENT.remove();
+    } else {
+      CURRENT.set(prev);
+    }
+  }
+
+  /**
+   * Runs {@code body} on the calling thread as fiber {@code f}; the binding is removed after, as
+   * pool threads are reused.
+   */
+  public static void runAs(FiberState f, Runnable body) {
+    FiberState prev = setCurrent(f);
+    try {
+      body.run();
+    } finally {
+      restoreCurrent(prev);
+    }
+  }
+
+  /** Calls {@code body} on the calling thread as fiber {@code f}. */
+  public static <T> T callAs(FiberState f, java.util.concurrent.Callable<T> body) throws Exception {
+    FiberState prev = setCurrent(f);
+    try {
+      return body.call();
+    } finally {
+      restoreCurrent(prev);
+    }
   }
 
   /**
