@@ -138,8 +138,10 @@ public final class CoreBench {
   private static long b3Sts() {
     Promise<Void> never = Promise.create();
     CountDownLatch blocked = new CountDownLatch(B3_FIBERS);
-    long t0;
-    try (var scope = StructuredTaskScope.open(StructuredTaskScope.Joiner.<Object>awaitAll())) {
+    CountDownLatch go = new CountDownLatch(1);
+    long t0 = 0;
+    try (var scope =
+        StructuredTaskScope.open(StructuredTaskScope.Joiner.<Object>awaitAllSuccessfulOrThrow())) {
       for (int i = 0; i < B3_FIBERS; i++) {
         scope.fork(
             () -> {
@@ -147,14 +149,21 @@ public final class CoreBench {
               never.await();
             });
       }
-      try {
-        blocked.await();
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
+      // The same trigger as sw.fail: one subtask fails, which cancels the scope.
+      scope.fork(
+          () -> {
+            go.await();
+            throw new IllegalStateException("benchmark stop");
+          });
+      awaitQuietly(blocked);
       waitUntilParked();
       t0 = System.nanoTime();
-      // close() cancels the scope (interrupting every subtask) and waits for all of them
+      go.countDown();
+      scope.join();
+    } catch (StructuredTaskScope.FailedException expected) {
+      // the trigger's failure, once every subtask has ended (close waits too)
+    } catch (InterruptedException e) {
+      throw new IllegalStateException(e);
     }
     return (System.nanoTime() - t0) / 1000;
   }

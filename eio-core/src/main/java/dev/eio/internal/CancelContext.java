@@ -187,6 +187,9 @@ public final class CancelContext {
     if (why == null) {
       throw new NullPointerException("reason");
     }
+    if (reason != null) {
+      return false; // the common case when many fibers report one cancellation: no lock
+    }
     List<CancelContext> kids;
     int interrupted = 0;
     synchronized (this) {

@@ -10,11 +10,13 @@ import dev.eio.WrappedCheckedException;
  * group's own benign stop (daemons at the end, losers of a race) are dropped entirely.
  */
 public final class Failures {
-  private RuntimeException primary;
-  private Error primaryError;
-  private Cancelled cancelled;
-  private Throwable ignored1;
-  private Throwable ignored2;
+  // Volatile so that the common case, many cancelled fibers reporting after the first outcome is
+  // known, is decided without taking the lock (thousands of fibers end at once on cancellation).
+  private volatile RuntimeException primary;
+  private volatile Error primaryError;
+  private volatile Cancelled cancelled;
+  private volatile Throwable ignored1;
+  private volatile Throwable ignored2;
 
   /**
    * Declares {@code reason} benign: a {@link Cancelled} carrying it is not recorded. Call it before
@@ -37,7 +39,7 @@ public final class Failures {
    *     first real failure, otherwise {@code t} itself (an escaping cancellation also cancels the
    *     group, as in Eio; cancelling an already cancelled context does nothing)
    */
-  public synchronized Throwable add(Throwable t, CancelContext ctx) {
+  public Throwable add(Throwable t, CancelContext ctx) {
     if (t instanceof InterruptedException ie) {
       t = new Cancelled(ie);
     }
@@ -45,12 +47,26 @@ public final class Failures {
       if (isIgnored(c.reason()) || (ctx != null && isIgnored(ctx.reason()))) {
         return null;
       }
-      if (cancelled == null) {
-        cancelled = c;
-      }
       Throwable first = failure();
+      if (first != null) {
+        return first;
+      }
+      Cancelled known = cancelled;
+      if (known != null) {
+        return known;
+      }
+      synchronized (this) {
+        if (cancelled == null) {
+          cancelled = c;
+        }
+        first = failure();
+      }
       return first != null ? first : c;
     }
+    return addFailure(t);
+  }
+
+  private synchronized Throwable addFailure(Throwable t) {
     Throwable first = failure();
     if (first == null) {
       if (t instanceof Error e) {
@@ -75,7 +91,7 @@ public final class Failures {
   }
 
   /** The first real failure recorded, or {@code null}. */
-  public synchronized Throwable failure() {
+  public Throwable failure() {
     return primaryError != null ? primaryError : primary;
   }
 
