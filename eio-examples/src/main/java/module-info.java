@@ -1,4 +1,9 @@
 /** Runnable examples of eio-java; each class has a {@code main}. */
 module dev.eio.examples {
   requires dev.eio.core;
+  requires micrometer.core;
+  requires context.propagation;
+  requires org.slf4j;
+
+  exports dev.eio.examples;
 }

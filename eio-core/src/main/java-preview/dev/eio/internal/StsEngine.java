@@ -50,10 +50,12 @@ final class StsEngine implements Engine {
                       () -> {
                         AutoCloseable restored = ContextPropagation.restore(context);
                         f.attach();
+                        Stats.FIBERS_STARTED.increment();
                         try {
                           g.runTask(k);
                         } finally {
                           f.detach();
+                          Stats.FIBERS_ENDED.increment();
                           ContextPropagation.close(restored);
                         }
                       });

@@ -69,6 +69,9 @@ public final class Group {
         ctx.cancel(stop);
       }
     } catch (Throwable t) {
+      if (!(t instanceof dev.eio.Cancelled) && !(t instanceof InterruptedException)) {
+        Stats.FIBERS_FAILED.increment();
+      }
       Throwable reason = failures.add(t, ctx);
       if (reason != null) {
         ctx.cancel(reason);
