@@ -2,6 +2,7 @@ package dev.eio;
 
 import dev.eio.internal.CancelContext;
 import dev.eio.internal.Failures;
+import dev.eio.internal.FiberMonitor;
 import dev.eio.internal.FiberState;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadFactory;
@@ -258,6 +259,10 @@ public final class Switch {
       Thread t = VIRTUAL.newThread(run);
       t.setName(name + "/" + n);
       run.state = FiberState.create(t, target, caller);
+      FiberMonitor m = run.state.monitor();
+      if (m != null) {
+        m.starting(t);
+      }
       t.start();
     } catch (Throwable e) {
       ended(daemon);
