@@ -23,7 +23,8 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p><b>How it runs.</b> {@link #run} runs a program like {@link Eio#run}, with {@link
  * Env#clock()} being a fresh virtual clock that starts at {@link Instant#EPOCH} (and {@link
- * #nanoTime} at 0). The run's fibers are the calling thread and every fiber forked under it. A
+ * #nanoTime} at 0). The body runs in a new fiber named {@code virtual-clock/1} while the caller
+ * waits; the run's fibers are that one and every fiber forked under it. A
  * watcher (a platform daemon thread owned by the run, gone when the run ends) polls them: a fiber
  * counts as blocked when its thread is parked without a time limit ({@link Thread.State#WAITING});
  * a thread that is running, runnable (unparked but not yet scheduled), blocked on a monitor or in
@@ -146,32 +147,45 @@ public final class VirtualClock implements Clock {
     }
     VirtualClock clock = new VirtualClock();
     Env env = new Env(clock);
-    return RootFiber.inFiber(
-        f -> {
-          FiberMonitor previous = f.monitor();
-          f.setMonitor(clock.monitor);
-          clock.live.add(f.thread());
-          Thread watcher =
-              Thread.ofPlatform().daemon().name("eio-virtual-clock").unstarted(clock::watch);
-          watcher.start();
-          try {
-            T v =
-                Cancel.subCall(
-                    ctx -> {
-                      clock.runCtx = ctx;
-                      return Switch.call("main", sw -> body.call(env));
-                    });
-            clock.throwIfDeadlocked(null);
-            return v;
-          } catch (Throwable t) {
-            clock.throwIfDeadlocked(t);
-            throw t;
-          } finally {
-            clock.stop();
-            clock.live.remove(f.thread());
-            f.setMonitor(previous);
-          }
-        });
+    Thread watcher = Thread.ofPlatform().daemon().name("eio-virtual-clock").unstarted(clock::watch);
+    try {
+      return Switch.call(
+          "virtual-clock",
+          sw -> {
+            // The run's root is a fresh virtual fiber, not the caller: a platform thread reports
+            // WAITING until the OS has rescheduled it, well after it was unparked, which would
+            // make the watcher see everything blocked while the root is about to run.
+            FiberState caller = FiberState.current();
+            FiberMonitor previous = caller.monitor();
+            caller.setMonitor(clock.monitor);
+            Promise<T> result;
+            try {
+              result =
+                  sw.forkPromise(
+                      () -> {
+                        try {
+                          T v =
+                              Cancel.subCall(
+                                  ctx -> {
+                                    clock.runCtx = ctx;
+                                    return Switch.call("main", inner -> body.call(env));
+                                  });
+                          clock.throwIfDeadlocked(null);
+                          return v;
+                        } catch (Throwable t) {
+                          clock.throwIfDeadlocked(t);
+                          throw t;
+                        }
+                      });
+            } finally {
+              caller.setMonitor(previous);
+            }
+            watcher.start();
+            return result.await();
+          });
+    } finally {
+      clock.stop();
+    }
   }
 
   private void throwIfDeadlocked(Throwable bodyFailure) {

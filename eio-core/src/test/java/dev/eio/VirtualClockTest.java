@@ -131,7 +131,7 @@ class VirtualClockTest {
         d.getMessage());
     assertTrue(
         lines.stream()
-            .anyMatch(l -> l.contains(Thread.currentThread().getName()) && l.contains("Switch")),
+            .anyMatch(l -> l.contains("\"virtual-clock/1\"") && l.contains("Switch")),
         d.getMessage());
   }
 
