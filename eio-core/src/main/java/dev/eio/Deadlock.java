@@ -9,8 +9,8 @@ import java.util.List;
  *
  * <pre>{@code
  * VirtualClock.run(env -> Promise.create().await());
- * // dev.eio.Deadlock: deadlock: every fiber is blocked and no sleeper can wake them
- * //   main (thread "Test worker") waiting in dev.eio.Promise.await(Promise.java:212) ...
+ * // dev.eio.Deadlock: deadlock: every fiber is blocked and no virtual sleep can wake them:
+ * //   fiber "virtual-clock/1" waiting on Promise[pending] in dev.eio.Promise.await(...), ...
  * }</pre>
  */
 public final class Deadlock extends IllegalStateException {
