@@ -3,6 +3,7 @@ package dev.eio;
 import dev.eio.internal.CancelContext;
 import dev.eio.internal.ContextPropagation;
 import dev.eio.internal.Failures;
+import dev.eio.internal.FiberMonitor;
 import dev.eio.internal.FiberState;
 import dev.eio.internal.Stats;
 import dev.eio.internal.TreeDump;
@@ -307,6 +308,10 @@ public final class Switch {
       Thread t = VIRTUAL.newThread(run);
       t.setName(name + "/" + n);
       run.bind(t);
+      FiberMonitor m = run.monitor();
+      if (m != null) {
+        m.starting(t);
+      }
       t.start();
     } catch (Throwable e) {
       ended(daemon);

@@ -33,6 +33,10 @@ final class StsEngine implements Engine {
         r -> {
           Thread t = VIRTUAL.newThread(r);
           t.setName(label + "/" + seq.incrementAndGet());
+          FiberMonitor m = caller.monitor();
+          if (m != null) {
+            m.starting(t);
+          }
           return t;
         };
     boolean interrupted = false;

@@ -1,0 +1,404 @@
+package dev.eio;
+
+import dev.eio.internal.FiberMonitor;
+import dev.eio.internal.FiberState;
+import dev.eio.internal.Interrupts;
+import dev.eio.internal.SystemClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A test clock whose time moves only when every fiber of its run is blocked: it then jumps to the
+ * earliest pending {@link #sleep}, so a test of a one-hour timeout runs in milliseconds. When
+ * every fiber is blocked and nobody sleeps, nothing can ever wake them: the run fails with a
+ * {@link Deadlock} naming each blocked fiber instead of hanging.
+ *
+ * <p><b>How it runs.</b> {@link #run} runs a program like {@link Eio#run}, with {@link
+ * Env#clock()} being a fresh virtual clock that starts at {@link Instant#EPOCH} (and {@link
+ * #nanoTime} at 0). The body runs in a new fiber named {@code virtual-clock/1} while the caller
+ * waits; the run's fibers are that one and every fiber forked under it. A
+ * watcher (a platform daemon thread owned by the run, gone when the run ends) polls them: a fiber
+ * counts as blocked when its thread is parked without a time limit ({@link Thread.State#WAITING});
+ * a thread that is running, runnable (unparked but not yet scheduled), blocked on a monitor or in
+ * a real timed wait ({@code Thread.sleep}, the system clock) counts as busy, so time never jumps
+ * over real work. "All blocked" must be seen in two passes a moment apart, with the same fibers
+ * parked on the same objects and no sleep begun or ended in between.
+ *
+ * <p><b>Guarantees.</b> Virtual time never goes backwards; sleepers wake in deadline order, all
+ * those due at the new time together. A virtual sleep is cancellable like any blocking operation.
+ * On deadlock the run's context is cancelled with the {@link Deadlock} as reason, and {@code run}
+ * throws it (the body's own exception, if any, attached as suppressed) once every fiber has
+ * ended.
+ *
+ * <p><b>Limits.</b> Every wake-up must come from the run itself or from virtual time: a fiber
+ * waiting for real I/O or for a thread outside the run looks blocked, so time may jump over it or
+ * the run may be reported as deadlocked. Using the clock after its run has ended is an error.
+ *
+ * <pre>{@code
+ * @Test
+ * void slowServiceTimesOut() {
+ *   VirtualClock.run(env -> {
+ *     Optional<String> r = Time.withTimeout(env.clock(), Duration.ofHours(1), () -> {
+ *       env.clock().sleep(Duration.ofHours(2));        // the "slow service"
+ *       return "late";
+ *     });
+ *     assertTrue(r.isEmpty());                         // in milliseconds of real time
+ *     assertEquals(Instant.EPOCH.plus(Duration.ofHours(1)), env.clock().now());
+ *   });
+ * }
+ * }</pre>
+ */
+public final class VirtualClock implements Clock {
+  private static final Instant START = Instant.EPOCH;
+  private static final long MIN_PAUSE_NANOS = 50_000;
+  private static final long MAX_PAUSE_NANOS = 1_000_000;
+  private static final long CONFIRM_NANOS = 200_000;
+  private static final Object NO_BLOCKER = new Object();
+
+  /** A fiber in a virtual sleep. */
+  private static final class Sleeper implements Comparable<Sleeper> {
+    final long deadline;
+    final long seq;
+    final Thread thread;
+    volatile boolean woken;
+    volatile boolean aborted;
+
+    Sleeper(long deadline, long seq, Thread thread) {
+      this.deadline = deadline;
+      this.seq = seq;
+      this.thread = thread;
+    }
+
+    @Override
+    public int compareTo(Sleeper o) {
+      int c = Long.compare(deadline, o.deadline);
+      return c != 0 ? c : Long.compare(seq, o.seq);
+    }
+
+    @Override
+    public String toString() {
+      return "virtual sleep until +" + Duration.ofNanos(deadline);
+    }
+  }
+
+  // Guarded by this.
+  private long nanos;
+  private long seq;
+  private long epoch; // changes whenever a sleep begins, ends or is cancelled
+  private boolean stopped;
+  private final PriorityQueue<Sleeper> sleepers = new PriorityQueue<>();
+
+  private final Set<Thread> live = ConcurrentHashMap.newKeySet();
+  private final FiberMonitor monitor = new Monitor();
+  private volatile Cancel.Context runCtx;
+  private volatile Deadlock deadlock;
+
+  private VirtualClock() {}
+
+  private final class Monitor implements FiberMonitor {
+    @Override
+    public void starting(Thread thread) {
+      live.add(thread);
+    }
+
+    @Override
+    public void started(FiberState f) {
+      live.add(f.thread());
+    }
+
+    @Override
+    public void ended(FiberState f) {
+      // Kept until the thread has terminated: between here and the end of the thread it may
+      // still wake the fiber waiting for it, so it must count as busy.
+    }
+  }
+
+  // ---------------------------------------------------------------- running a program
+
+  /**
+   * Runs {@code body} with an {@link Env} whose clock is a new virtual clock, and returns once
+   * every fiber started under it has ended.
+   *
+   * @throws Deadlock when every fiber of the run was blocked with no sleeper left
+   */
+  public static void run(Eio.Action body) {
+    if (body == null) {
+      throw new NullPointerException("body");
+    }
+    call(
+        env -> {
+          body.run(env);
+          return null;
+        });
+  }
+
+  /** Like {@link #run} for a body that returns a value, which is returned. */
+  public static <T> T call(Eio.Body<T> body) {
+    if (body == null) {
+      throw new NullPointerException("body");
+    }
+    VirtualClock clock = new VirtualClock();
+    Env env = new Env(clock);
+    Thread watcher = Thread.ofPlatform().daemon().name("eio-virtual-clock").unstarted(clock::watch);
+    try {
+      return Switch.call(
+          "virtual-clock",
+          sw -> {
+            // The run's root is a fresh virtual fiber, not the caller: a platform thread reports
+            // WAITING until the OS has rescheduled it, well after it was unparked, which would
+            // make the watcher see everything blocked while the root is about to run.
+            FiberState caller = FiberState.current();
+            FiberMonitor previous = caller.monitor();
+            caller.setMonitor(clock.monitor);
+            Promise<T> result;
+            try {
+              result =
+                  sw.forkPromise(
+                      () -> {
+                        try {
+                          T v =
+                              Cancel.subCall(
+                                  ctx -> {
+                                    clock.runCtx = ctx;
+                                    return Switch.call("main", inner -> body.call(env));
+                                  });
+                          clock.throwIfDeadlocked(null);
+                          return v;
+                        } catch (Throwable t) {
+                          clock.throwIfDeadlocked(t);
+                          throw t;
+                        }
+                      });
+            } finally {
+              caller.setMonitor(previous);
+            }
+            watcher.start();
+            return result.await();
+          });
+    } finally {
+      clock.stop();
+    }
+  }
+
+  private void throwIfDeadlocked(Throwable bodyFailure) {
+    Deadlock d = deadlock;
+    if (d == null) {
+      return;
+    }
+    if (bodyFailure != null
+        && bodyFailure != d
+        && !(bodyFailure instanceof Cancelled c && c.reason() == d)) {
+      d.addSuppressed(bodyFailure);
+    }
+    throw d;
+  }
+
+  private void stop() {
+    List<Sleeper> left;
+    synchronized (this) {
+      stopped = true;
+      left = new ArrayList<>(sleepers);
+      sleepers.clear();
+      epoch++;
+    }
+    for (Sleeper s : left) {
+      s.aborted = true;
+      LockSupport.unpark(s.thread);
+    }
+  }
+
+  // ---------------------------------------------------------------- the clock
+
+  @Override
+  public synchronized Instant now() {
+    return START.plusNanos(nanos);
+  }
+
+  @Override
+  public synchronized long nanoTime() {
+    return nanos;
+  }
+
+  @Override
+  public void sleep(Duration duration) {
+    if (duration == null) {
+      throw new NullPointerException("duration");
+    }
+    long d = SystemClock.saturatedNanos(duration);
+    long target;
+    synchronized (this) {
+      target = d <= 0 ? nanos : (d > Long.MAX_VALUE - nanos ? Long.MAX_VALUE : nanos + d);
+    }
+    sleepUntilNanos(target);
+  }
+
+  @Override
+  public void sleepUntil(Instant deadline) {
+    if (deadline == null) {
+      throw new NullPointerException("deadline");
+    }
+    sleepUntilNanos(SystemClock.saturatedNanos(Duration.between(START, deadline)));
+  }
+
+  private void sleepUntilNanos(long target) {
+    Interrupts.check();
+    Sleeper s;
+    synchronized (this) {
+      if (stopped) {
+        throw new IllegalStateException("virtual clock used after its run ended");
+      }
+      if (target <= nanos) {
+        return;
+      }
+      s = new Sleeper(target, seq++, Thread.currentThread());
+      sleepers.add(s);
+      epoch++;
+    }
+    while (!s.woken) {
+      if (s.aborted) {
+        throw new IllegalStateException("virtual clock's run ended during the sleep");
+      }
+      LockSupport.park(s);
+      if (!s.woken && !s.aborted && Thread.interrupted()) {
+        synchronized (this) {
+          if (!s.woken && sleepers.remove(s)) {
+            epoch++;
+            throw Interrupts.cancelledByInterrupt(null);
+          }
+        }
+        // Woken (or aborted) before we saw the interrupt: that outcome wins.
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- the watcher
+
+  private void watch() {
+    long pause = MIN_PAUSE_NANOS;
+    while (true) {
+      long e;
+      synchronized (this) {
+        if (stopped) {
+          return;
+        }
+        e = epoch;
+      }
+      Map<Thread, Object> first = blockedSnapshot();
+      if (first != null) {
+        LockSupport.parkNanos(CONFIRM_NANOS);
+        Map<Thread, Object> second = blockedSnapshot();
+        if (second != null && second.equals(first) && advanceOrDeadlock(e, second)) {
+          pause = MIN_PAUSE_NANOS;
+          continue;
+        }
+      }
+      LockSupport.parkNanos(pause);
+      pause = Math.min(pause * 2, MAX_PAUSE_NANOS);
+    }
+  }
+
+  /**
+   * Each live thread's blocker when every one is parked without a time limit, or {@code null}
+   * when one is busy. Threads that have terminated are forgotten.
+   */
+  private Map<Thread, Object> blockedSnapshot() {
+    Map<Thread, Object> m = new IdentityHashMap<>();
+    for (Thread t : live) {
+      Thread.State st = t.getState();
+      if (st == Thread.State.TERMINATED) {
+        live.remove(t);
+        continue;
+      }
+      if (st != Thread.State.WAITING) {
+        return null;
+      }
+      Object b = LockSupport.getBlocker(t);
+      m.put(t, b == null ? NO_BLOCKER : b);
+    }
+    return m.isEmpty() ? null : m;
+  }
+
+  /**
+   * With all fibers seen blocked and no sleep begun or ended since {@code seenEpoch}: wakes the
+   * earliest sleepers, or reports a deadlock when there is none.
+   *
+   * @return whether anything changed (time advanced or a deadlock was reported)
+   */
+  private boolean advanceOrDeadlock(long seenEpoch, Map<Thread, Object> blocked) {
+    synchronized (this) {
+      if (stopped || epoch != seenEpoch) {
+        return false;
+      }
+      Sleeper s = sleepers.peek();
+      if (s != null) {
+        if (s.deadline > nanos) {
+          nanos = s.deadline;
+        }
+        while ((s = sleepers.peek()) != null && s.deadline <= nanos) {
+          sleepers.poll();
+          s.woken = true;
+          LockSupport.unpark(s.thread);
+        }
+        epoch++;
+        return true;
+      }
+      if (deadlock != null) {
+        return false; // already reported; fibers that ignore cancellation stay stuck
+      }
+    }
+    List<String> lines = new ArrayList<>();
+    for (Map.Entry<Thread, Object> en : blocked.entrySet()) {
+      lines.add(describe(en.getKey(), en.getValue()));
+    }
+    lines.sort(null);
+    Deadlock d = new Deadlock(lines);
+    deadlock = d;
+    Cancel.Context ctx = runCtx;
+    if (ctx != null) {
+      ctx.cancel(d);
+    }
+    return true;
+  }
+
+  private static String describe(Thread t, Object blocker) {
+    StringBuilder sb = new StringBuilder();
+    sb.append(t.isVirtual() ? "fiber " : "root thread ").append('"').append(t.getName()).append('"');
+    if (blocker != NO_BLOCKER) {
+      sb.append(" waiting on ").append(safeToString(blocker));
+    }
+    StackTraceElement[] st = t.getStackTrace();
+    for (int i = 0; i < st.length; i++) {
+      String c = st[i].getClassName();
+      if (c.startsWith("dev.eio.") && !c.startsWith("dev.eio.internal.")) {
+        sb.append(" in ").append(st[i]);
+        if (i + 1 < st.length) {
+          sb.append(", called from ").append(st[i + 1]);
+        }
+        break;
+      }
+    }
+    return sb.toString();
+  }
+
+  private static String safeToString(Object o) {
+    try {
+      return String.valueOf(o);
+    } catch (RuntimeException e) {
+      return o.getClass().getName();
+    }
+  }
+
+  @Override
+  public synchronized String toString() {
+    return "VirtualClock[" + now() + "]";
+  }
+}
