@@ -1,5 +1,7 @@
 package dev.eio;
 
+import dev.eio.parallel.DomainManager;
+
 /**
  * The entry point: {@link #run} gives the program its {@link Env} of capabilities and returns
  * only once every fiber started under it has ended.
@@ -50,7 +52,8 @@ public final class Eio {
     if (body == null) {
       throw new NullPointerException("body");
     }
-    Env env = new Env();
-    return Switch.call("main", sw -> body.call(env));
+    return Switch.call(
+        "main",
+        sw -> body.call(new Env(DomainManager.create(sw, DomainManager.defaultDomains()))));
   }
 }
