@@ -65,7 +65,13 @@ public final class ForkJoinEngine implements Engine {
                 try {
                   body.run();
                 } finally {
+                  // Move out of ctx before leaving: once the fiber's context is no longer ctx, a
+                  // cancellation of ctx racing with the end of the task cannot interrupt this
+                  // pool thread, which goes on to run unrelated tasks.
+                  CancelContext spent = ctx.child(true);
+                  f.enter(spent);
                   f.detach();
+                  spent.detach();
                 }
               });
     } finally {
@@ -75,8 +81,8 @@ public final class ForkJoinEngine implements Engine {
 
   /**
    * Leaves the interrupt status of a pool thread as {@code outer} (the task it was running before,
-   * or {@code null}) needs it: set only when that task's context is cancelled. Detached contexts
-   * can no longer interrupt this thread, so nothing sets the flag again after the check.
+   * or {@code null}) needs it: set only when that task's context is cancelled. The inner fiber has
+   * left its context, so no cancellation meant for it can set the flag after this check.
    */
   static void restoreInterrupt(FiberState outer) {
     Thread.interrupted();
