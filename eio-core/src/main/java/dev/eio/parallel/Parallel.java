@@ -19,6 +19,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.function.BiFunction;
 import java.util.function.BinaryOperator;
 import java.util.function.Consumer;
@@ -301,7 +302,7 @@ public final class Parallel {
   /**
    * Runs {@code fn} over the index ranges {@code options} asks for, on {@code min(domains, n)}
    * fork/join workers inside one domain section, and returns the per-range results in input order
-   * (or completion order when unordered).
+   * (or completion order when unordered with a chunk size).
    */
   @SuppressWarnings("unchecked")
   private static <R> List<R> ranges(
@@ -315,11 +316,21 @@ public final class Parallel {
     }
     int workers = Math.min(domains.domains(), n);
     int chunk = options.chunkSize();
-    int units = chunk == 0 ? workers : (int) (((long) n + chunk - 1) / chunk);
+    // Without a chunk size, each worker owns one contiguous segment, cut into blocks so that a
+    // worker that finishes early (its domain got more CPU, its items were cheaper) goes on with
+    // the next blocks of the other segments: static splits lose badly on a shared machine.
+    int block = chunk != 0 ? chunk : Math.max(1, n / (workers * 16));
+    int units = (int) (((long) n + block - 1) / block);
+    int segments = chunk != 0 ? 1 : workers;
+    AtomicIntegerArray cursor = new AtomicIntegerArray(segments);
+    int[] segmentEnd = new int[segments];
+    for (int s = 0; s < segments; s++) {
+      cursor.set(s, (int) ((long) units * s / segments));
+      segmentEnd[s] = (int) ((long) units * (s + 1) / segments);
+    }
     Object[] results = new Object[units];
     int[] completion = new int[units];
     AtomicInteger completed = new AtomicInteger();
-    AtomicInteger nextUnit = new AtomicInteger();
     List<Task> tasks = new ArrayList<>(workers);
     for (int w = 0; w < workers; w++) {
       int worker = w;
@@ -330,14 +341,11 @@ public final class Parallel {
             }
             Throwable failure = null;
             try {
-              if (chunk == 0) {
-                int from = (int) ((long) n * worker / workers);
-                int to = (int) ((long) n * (worker + 1) / workers);
-                results[worker] = fn.apply(from, to);
-              } else {
-                for (int u = nextUnit.getAndIncrement(); u < units; u = nextUnit.getAndIncrement()) {
-                  int from = u * chunk;
-                  results[u] = fn.apply(from, Math.min(n, from + chunk));
+              for (int k = 0; k < segments; k++) {
+                int s = (worker + k) % segments;
+                for (int u = cursor.getAndIncrement(s); u < segmentEnd[s]; u = cursor.getAndIncrement(s)) {
+                  int from = u * block;
+                  results[u] = fn.apply(from, Math.min(n, from + block));
                   completion[completed.getAndIncrement()] = u;
                 }
               }
