@@ -88,7 +88,8 @@ public final class ExecutorPool {
    * Runs {@code fn} as a job of weight {@code weight} and returns its value once done.
    *
    * @throws IllegalArgumentException when {@code weight} is not in [0, 1]
-   * @throws IllegalStateException when the pool's switch has finished
+   * @throws IllegalStateException when the pool's switch has finished, or when called from inside
+   *     a section of the pool's domain manager
    * @throws Cancelled when the caller is cancelled (the job is removed or stopped first), or the
    *     pool's switch finished before the job ran
    */
@@ -124,6 +125,12 @@ public final class ExecutorPool {
   private <T> Job<T> enqueue(double weight, Callable<T> fn) {
     checkWeight(weight);
     Objects.requireNonNull(fn, "fn");
+    if (domains.isDomainThread()) {
+      // Waiting here would hold a domain that the job itself may need.
+      throw new IllegalStateException(
+          "ExecutorPool.submit from inside a section of the pool's own domain manager: run the"
+              + " work directly there, or submit from a fiber");
+    }
     Interrupts.check();
     Job<T> job = new Job<>(this, Math.round(weight * UNIT), fn);
     lock.lock();

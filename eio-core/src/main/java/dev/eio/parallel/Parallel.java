@@ -384,6 +384,7 @@ public final class Parallel {
    * unbounded source is fine. For a generator, pass {@code Stream.generate(g).iterator()} or any
    * iterator whose {@code next} blocks; the source is only ever called from one fiber.
    *
+   * @throws IllegalStateException when called from inside a section of {@code domains}
    * @throws ItemFailedException when {@code work} fails (the index counts items from the source)
    */
   public static <A, B> void pipeline(
@@ -397,6 +398,7 @@ public final class Parallel {
     Objects.requireNonNull(work, "work");
     Objects.requireNonNull(consumer, "consumer");
     Objects.requireNonNull(options, "options");
+    refuseInsideSection(domains, "pipeline");
     int workers = options.workers() == 0 ? domains.domains() : options.workers();
     int chunk = options.chunkSize();
     int bound =
@@ -523,6 +525,20 @@ public final class Parallel {
     }
   }
 
+  /**
+   * The pipeline's consumer and the master wait in the calling thread for work done on the
+   * domains: on a domain of the same manager that wait would hold the very thread the work needs.
+   */
+  private static void refuseInsideSection(DomainManager domains, String what) {
+    if (domains.isDomainThread()) {
+      throw new IllegalStateException(
+          "Parallel."
+              + what
+              + " waits for its domains in the calling thread: call it from a fiber, not from"
+              + " inside a section of the same domain manager");
+    }
+  }
+
   private static void acquire(Semaphore s) {
     try {
       s.acquire();
@@ -548,6 +564,8 @@ public final class Parallel {
    * {@code retry} says, otherwise the computation fails with an {@link ItemFailedException}
    * naming the task (its index counts tasks in the order they were created) and the workers are
    * cancelled.
+   *
+   * @throws IllegalStateException when called from inside a section of {@code domains}
    */
   public static <T, R> void compute(
       DomainManager domains,
@@ -560,6 +578,7 @@ public final class Parallel {
     Objects.requireNonNull(master, "master");
     Objects.requireNonNull(initialTasks, "initialTasks");
     Objects.requireNonNull(retry, "retry");
+    refuseInsideSection(domains, "compute");
     BlockingQueue<Job<T>> todo = new LinkedBlockingQueue<>();
     BlockingQueue<Job<T>> done = new LinkedBlockingQueue<>();
     Switch.run(

@@ -206,6 +206,45 @@ class DomainManagerTest {
   }
 
   @Test
+  void interruptingAPlainCallingThreadCancelsTheSectionAndWaitsForIt() {
+    AtomicBoolean fnEnded = new AtomicBoolean();
+    AtomicReference<Throwable> thrown = new AtomicReference<>();
+    AtomicBoolean endedBeforeReturn = new AtomicBoolean();
+    AtomicBoolean stillInterrupted = new AtomicBoolean();
+    CountDownLatch started = new CountDownLatch(1);
+    Switch.run(
+        sw -> {
+          DomainManager d = DomainManager.create(sw, 1);
+          Thread plain =
+              Thread.ofPlatform()
+                  .start(
+                      () -> {
+                        try {
+                          d.run(
+                              () -> {
+                                try {
+                                  started.countDown();
+                                  Thread.sleep(Long.MAX_VALUE);
+                                } finally {
+                                  fnEnded.set(true);
+                                }
+                              });
+                        } catch (Throwable t) {
+                          thrown.set(t);
+                          endedBeforeReturn.set(fnEnded.get());
+                          stillInterrupted.set(Thread.currentThread().isInterrupted());
+                        }
+                      });
+          started.await();
+          plain.interrupt();
+          plain.join();
+        });
+    assertInstanceOf(Cancelled.class, thrown.get());
+    assertTrue(endedBeforeReturn.get());
+    assertTrue(stillInterrupted.get(), "the caller's interrupt status is kept");
+  }
+
+  @Test
   void aNestedRunFromInsideADomainRunsInline() {
     Switch.run(
         sw -> {

@@ -261,6 +261,18 @@ class ExecutorPoolTest {
   }
 
   @Test
+  void submittingFromInsideASectionOfThePoolsDomainsIsAClearError() {
+    Switch.run(
+        sw -> {
+          DomainManager d = DomainManager.create(sw, 1);
+          ExecutorPool pool = ExecutorPool.create(sw, d);
+          IllegalStateException e =
+              assertThrows(IllegalStateException.class, () -> d.run(() -> pool.submit(1.0, () -> 1)));
+          assertTrue(e.getMessage().contains("inside a section"), e.getMessage());
+        });
+  }
+
+  @Test
   void aJobsFailureGoesToItsSubmitterOnly() {
     IllegalStateException boom = new IllegalStateException("boom");
     Switch.run(

@@ -277,6 +277,33 @@ class ParallelTest {
         assertThrows(IllegalArgumentException.class, () -> RetryPolicy.retry(0)).getMessage());
   }
 
+  @Test
+  void parallelOperationsNestInsideASectionOnTheSameDomains() {
+    withDomains(
+        2,
+        d -> {
+          List<List<Integer>> nested =
+              d.run(() -> Parallel.map(d, range(4), i -> Parallel.map(d, range(i), j -> i * j)));
+          assertEquals(List.of(List.of(), List.of(0), List.of(0, 2), List.of(0, 3, 6)), nested);
+          IllegalStateException e =
+              assertThrows(
+                  IllegalStateException.class,
+                  () ->
+                      d.run(
+                          () ->
+                              Parallel.pipeline(
+                                  d, range(3).iterator(), x -> x, x -> {}, PipelineOptions.defaults())));
+          assertTrue(e.getMessage().contains("inside a section"), e.getMessage());
+          assertThrows(
+              IllegalStateException.class,
+              () ->
+                  d.run(
+                      () ->
+                          Parallel.compute(
+                              d, (Integer x) -> x, (t, r) -> List.of(), List.of(1), RetryPolicy.failFast())));
+        });
+  }
+
   // ---------------------------------------------------------------- pipeline
 
   @Test
