@@ -36,14 +36,17 @@ public final class DomainSection<T> extends RecursiveAction {
 
   /**
    * Runs {@code fn} on {@code pool} and returns its value, or throws its exception as if it had
-   * been called directly (a checked one wrapped once).
+   * been called directly (a checked one wrapped once). The caller must be a fiber.
    *
    * @throws RejectedExecutionException when the pool has been shut down
    */
   public static <T> T run(ForkJoinPool pool, Callable<T> fn) {
     Interrupts.check();
     FiberState caller = FiberState.current();
-    CancelContext parent = caller != null ? caller.ctx() : CancelContext.root();
+    if (caller == null) {
+      throw new IllegalStateException("a domain section needs a calling fiber (a root fiber will do)");
+    }
+    CancelContext parent = caller.ctx();
     DomainSection<T> s = new DomainSection<>(fn, parent.child(false), caller);
     try {
       pool.execute(s);

@@ -1,10 +1,12 @@
 package dev.eio.parallel;
 
 import dev.eio.Cancel;
+import dev.eio.Cancelled;
 import dev.eio.Switch;
 import dev.eio.Task;
 import dev.eio.internal.DomainSection;
 import dev.eio.internal.DomainThread;
+import dev.eio.internal.FiberState;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ForkJoinPool;
@@ -119,6 +121,16 @@ public final class DomainManager {
       throw closedError(null);
     }
     try {
+      if (FiberState.current() == null) {
+        // A plain thread becomes a root fiber for the call, so the section has a context above it.
+        try {
+          return Cancel.subCall(ctx -> DomainSection.run(pool, fn));
+        } catch (Cancelled c) {
+          // Only an interrupt cancels a plain thread; leaving the sub-context cleared its status.
+          Thread.currentThread().interrupt();
+          throw c;
+        }
+      }
       return DomainSection.run(pool, fn);
     } catch (RejectedExecutionException e) {
       throw closedError(e);
