@@ -182,9 +182,10 @@ public final class DomainBench {
     System.out.printf(
         "%nB4c fib server: %d client fibers x %d requests of fib(%d), each on a domain%n",
         clients, requests, n);
-    System.out.println("| domains | time ms | speedup |");
-    System.out.println("|---|---|---|");
+    System.out.println("| domains | time ms | speedup | capacity | speedup / capacity |");
+    System.out.println("|---|---|---|---|---|");
     long[][] samples = new long[cores + 1][rounds];
+    long[][] indep = new long[cores + 1][rounds];
     java.util.function.ToLongFunction<DomainManager> server =
         d -> {
           long[] sum = new long[1];
@@ -211,12 +212,17 @@ public final class DomainBench {
     for (int r = 0; r < rounds; r++) {
       for (int k = 1; k <= cores; k++) {
         samples[k][r] = timeWithDomains(k, server);
+        indep[k][r] = timeIndependent(k, n + 3);
       }
     }
     long one = best(samples[1]);
     for (int k = 1; k <= cores; k++) {
       long t = best(samples[k]);
-      System.out.printf("| %d | %.1f | %.2f |%n", k, t / 1e6, (double) one / t);
+      double speedup = (double) one / t;
+      double capacity = (double) k * best(indep[1]) / best(indep[k]);
+      System.out.printf(
+          "| %d | %.1f | %.2f | %.2f | %.2f |%n",
+          k, t / 1e6, speedup, capacity, speedup / capacity);
     }
   }
 

@@ -107,6 +107,17 @@ public final class ForkJoinEngine implements Engine {
 
     @Override
     protected void compute() {
+      if (FiberState.current() == parent) {
+        // Most forks are run by the forking thread itself, popped back while it joins: the
+        // forking fiber simply steps into the group's context, as it does for the first task.
+        CancelContext outer = parent.enter(ctx);
+        try {
+          g.runTask(index);
+        } finally {
+          parent.enter(outer);
+        }
+        return;
+      }
       runAsFiber(ctx, parent, () -> g.runTask(index));
     }
   }
