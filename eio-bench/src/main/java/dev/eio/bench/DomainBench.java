@@ -32,16 +32,19 @@ import java.util.stream.IntStream;
  *
  * <p>Every figure is the best of {@code rounds} interleaved rounds (after warm-up): on a shared
  * machine other processes only ever add time, so the least disturbed round is the fairest one to
- * compare; medians are printed beside for B4a and B7.
+ * compare; medians are printed beside for B4a and B7, and so is the median CPU time the whole
+ * process used per round (garbage collection and JIT included), which other processes on the
+ * machine do not inflate: it shows the overhead, where wall time shows the parallelism.
  *
- * <p>Arguments (all optional): {@code fibN} (default 36), {@code rounds} (default 9).
+ * <p>Arguments (all optional): {@code fibN} (default 38), {@code rounds} (default 9).
  */
 public final class DomainBench {
   private static final int THRESHOLD = 20;
+  private static final int ITEMS = 12_000;
   private static volatile long sink;
 
   public static void main(String[] args) {
-    int fibN = args.length > 0 ? Integer.parseInt(args[0]) : 36;
+    int fibN = args.length > 0 ? Integer.parseInt(args[0]) : 38;
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 9;
     int cores = Runtime.getRuntime().availableProcessors();
     System.out.printf(
@@ -234,10 +237,10 @@ public final class DomainBench {
   }
 
   static void b7(int cores, int rounds) {
-    List<Integer> items = IntStream.range(0, 4000).boxed().toList();
+    List<Integer> items = IntStream.range(0, ITEMS).boxed().toList();
     long expected = items.stream().mapToLong(DomainBench::work).sum();
     Map<String, Long> m =
-        new Rounds("B7a map 4000 CPU-bound items (fib 16..21)")
+        new Rounds("B7a map " + ITEMS + " CPU-bound items (fib 16..21)")
             .add(
                 "parallel stream (common pool)",
                 () -> {
@@ -328,6 +331,13 @@ public final class DomainBench {
     return got;
   }
 
+  /** CPU time used by this whole process: other processes on a shared machine do not count. */
+  static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
   static long best(long[] v) {
     return Arrays.stream(v).min().orElseThrow();
   }
@@ -358,10 +368,14 @@ public final class DomainBench {
         contenders.values().forEach(LongSupplier::getAsLong);
       }
       Map<String, List<Long>> samples = new LinkedHashMap<>();
+      Map<String, List<Long>> cpu = new LinkedHashMap<>();
       contenders.keySet().forEach(k -> samples.put(k, new ArrayList<>()));
+      contenders.keySet().forEach(k -> cpu.put(k, new ArrayList<>()));
       for (int r = 0; r < rounds; r++) {
         for (var e : contenders.entrySet()) {
+          long c0 = processCpuNanos();
           samples.get(e.getKey()).add(e.getValue().getAsLong());
+          cpu.get(e.getKey()).add(processCpuNanos() - c0);
         }
       }
       Map<String, Long> bests = new LinkedHashMap<>();
@@ -374,15 +388,22 @@ public final class DomainBench {
           });
       long base = bests.values().iterator().next();
       long baseMedian = medians.values().iterator().next();
+      Map<String, Long> cpuMedians = new LinkedHashMap<>();
+      cpu.forEach(
+          (k, v) -> cpuMedians.put(k, median(v.stream().mapToLong(Long::longValue).toArray())));
+      long baseCpu = cpuMedians.values().iterator().next();
       bests.forEach(
           (k, m) ->
               System.out.printf(
-                  "  %-40s best %9.2f ms  ratio %.3f   (median %9.2f ms, ratio %.3f)%n",
+                  "  %-36s best %8.2f ms ratio %.3f | median %8.2f ms ratio %.3f | cpu %8.2f ms"
+                      + " ratio %.3f%n",
                   k,
                   m / 1e6,
                   (double) m / base,
                   medians.get(k) / 1e6,
-                  (double) medians.get(k) / baseMedian));
+                  (double) medians.get(k) / baseMedian,
+                  cpuMedians.get(k) / 1e6,
+                  (double) cpuMedians.get(k) / baseCpu));
       return bests;
     }
   }
