@@ -25,7 +25,8 @@ import java.util.stream.IntStream;
  *   <li>B4b: speedup of B4a over 1 domain for 1..N domains, beside the machine's own parallel
  *       capacity measured in the same run (k independent threads each doing the sequential work).
  *   <li>B4c: the seed's fib server: 10 client fibers x 10 requests, each request a sequential fib
- *       on a domain via {@code domains.run}, on 1..N domains.
+ *       on a domain via {@code domains.run}, on 1..N domains, beside a fixed pool of k platform
+ *       threads running the same requests.
  *   <li>B7: {@code Parallel.map} and {@code Parallel.pipeline} against parallel streams and {@code
  *       Gatherers.mapConcurrent} on the same CPU-bound items.
  * </ul>
@@ -127,6 +128,26 @@ public final class DomainBench {
     return System.nanoTime() - t0;
   }
 
+  /** The fib server's baseline: the same requests on a fixed pool of k platform threads. */
+  static long timeFixedPool(int k, int requests, int n) {
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(k);
+    try {
+      long t0 = System.nanoTime();
+      List<java.util.concurrent.Future<Long>> fs = new ArrayList<>();
+      for (int i = 0; i < requests; i++) {
+        fs.add(pool.submit(() -> fib(n)));
+      }
+      for (var f : fs) {
+        sink += f.get();
+      }
+      return System.nanoTime() - t0;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    } finally {
+      pool.shutdown();
+    }
+  }
+
   // ---------------------------------------------------------------- B4
 
   static void b4ForkJoin(int cores, int n, int rounds) {
@@ -185,10 +206,13 @@ public final class DomainBench {
     System.out.printf(
         "%nB4c fib server: %d client fibers x %d requests of fib(%d), each on a domain%n",
         clients, requests, n);
-    System.out.println("| domains | time ms | speedup | capacity | speedup / capacity |");
-    System.out.println("|---|---|---|---|---|");
+    System.out.println(
+        "| domains | time ms | speedup | capacity | speedup / capacity | fixed pool of k threads ms"
+            + " | ours / fixed pool |");
+    System.out.println("|---|---|---|---|---|---|---|");
     long[][] samples = new long[cores + 1][rounds];
     long[][] indep = new long[cores + 1][rounds];
+    long[][] fixed = new long[cores + 1][rounds];
     java.util.function.ToLongFunction<DomainManager> server =
         d -> {
           long[] sum = new long[1];
@@ -211,11 +235,13 @@ public final class DomainBench {
         };
     for (int k = 1; k <= cores; k++) {
       timeWithDomains(k, server);
+      timeFixedPool(k, clients * requests, n);
     }
     for (int r = 0; r < rounds; r++) {
       for (int k = 1; k <= cores; k++) {
         samples[k][r] = timeWithDomains(k, server);
         indep[k][r] = timeIndependent(k, n + 3);
+        fixed[k][r] = timeFixedPool(k, clients * requests, n);
       }
     }
     long one = best(samples[1]);
@@ -223,9 +249,10 @@ public final class DomainBench {
       long t = best(samples[k]);
       double speedup = (double) one / t;
       double capacity = (double) k * best(indep[1]) / best(indep[k]);
+      long f = best(fixed[k]);
       System.out.printf(
-          "| %d | %.1f | %.2f | %.2f | %.2f |%n",
-          k, t / 1e6, speedup, capacity, speedup / capacity);
+          "| %d | %.1f | %.2f | %.2f | %.2f | %.1f | %.2f |%n",
+          k, t / 1e6, speedup, capacity, speedup / capacity, f / 1e6, (double) t / f);
     }
   }
 

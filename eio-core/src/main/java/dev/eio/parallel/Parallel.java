@@ -344,8 +344,8 @@ public final class Parallel {
               for (int k = 0; k < segments; k++) {
                 int s = (worker + k) % segments;
                 for (int u = cursor.getAndIncrement(s); u < segmentEnd[s]; u = cursor.getAndIncrement(s)) {
-                  int from = u * block;
-                  results[u] = fn.apply(from, Math.min(n, from + block));
+                  int from = (int) Math.min(n, (long) u * block);
+                  results[u] = fn.apply(from, (int) Math.min(n, (long) from + block));
                   completion[completed.getAndIncrement()] = u;
                 }
               }
