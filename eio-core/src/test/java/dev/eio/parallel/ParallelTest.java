@@ -214,6 +214,62 @@ class ParallelTest {
   }
 
   @Test
+  void foldAndMapFoldFailuresNameTheItemToo() {
+    withDomains(
+        2,
+        d -> {
+          IllegalStateException boom = new IllegalStateException("acc");
+          ItemFailedException e =
+              assertThrows(
+                  ItemFailedException.class,
+                  () ->
+                      Parallel.fold(
+                          d,
+                          range(100),
+                          0,
+                          (acc, x) -> {
+                            if (x == 71) {
+                              throw boom;
+                            }
+                            return acc + x;
+                          },
+                          Integer::sum));
+          assertEquals(71, e.index());
+          assertSame(boom, e.getCause());
+          ItemFailedException m =
+              assertThrows(
+                  ItemFailedException.class,
+                  () ->
+                      Parallel.mapFold(
+                          d,
+                          range(100),
+                          x -> {
+                            if (x == 9) {
+                              throw boom;
+                            }
+                            return x;
+                          },
+                          0,
+                          Integer::sum));
+          assertEquals(9, m.index());
+          ItemFailedException idx =
+              assertThrows(
+                  ItemFailedException.class,
+                  () ->
+                      Parallel.mapIndexed(
+                          d,
+                          range(10),
+                          (i, x) -> {
+                            if (i == 4) {
+                              throw boom;
+                            }
+                            return x;
+                          }));
+          assertEquals(4, idx.index());
+        });
+  }
+
+  @Test
   void cancellingTheCallerMidMapStopsEveryWorkerBeforeReturning() {
     withDomains(
         2,
@@ -526,6 +582,54 @@ class ParallelTest {
                       List.of(3),
                       RetryPolicy.retry(5, x -> !(x instanceof IllegalStateException))));
           assertEquals(1, attempts.get(3).get());
+        });
+  }
+
+  @Test
+  void cancellingTheCallerMidComputeStopsTheWorkersBeforeReturning() {
+    withDomains(
+        2,
+        d -> {
+          AtomicInteger running = new AtomicInteger();
+          AtomicInteger runningAtReturn = new AtomicInteger(-1);
+          java.util.concurrent.CountDownLatch spinning = new java.util.concurrent.CountDownLatch(1);
+          RuntimeException reason = new RuntimeException("stop computing");
+          Cancelled c =
+              assertThrows(
+                  Cancelled.class,
+                  () ->
+                      Cancel.sub(
+                          ctx ->
+                              Switch.run(
+                                  inner -> {
+                                    inner.fork(
+                                        () -> {
+                                          spinning.await();
+                                          ctx.cancel(reason);
+                                        });
+                                    try {
+                                      Parallel.compute(
+                                          d,
+                                          (Integer t) -> {
+                                            running.incrementAndGet();
+                                            try {
+                                              spinning.countDown();
+                                              while (true) {
+                                                Fiber.check(); // until the cancellation arrives
+                                              }
+                                            } finally {
+                                              running.decrementAndGet();
+                                            }
+                                          },
+                                          (t, r) -> List.of(),
+                                          List.of(1, 2, 3),
+                                          RetryPolicy.failFast());
+                                    } finally {
+                                      runningAtReturn.set(running.get());
+                                    }
+                                  })));
+          assertSame(reason, c.reason());
+          assertEquals(0, runningAtReturn.get(), "a worker outlived compute");
         });
   }
 
