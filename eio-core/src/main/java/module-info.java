@@ -11,6 +11,7 @@ module dev.eio.core {
 
   exports dev.eio;
   exports dev.eio.metrics;
+  exports dev.eio.parallel;
   exports dev.eio.internal.events to
       jdk.jfr;
 }

@@ -1,6 +1,8 @@
 package dev.eio;
 
+import dev.eio.internal.SystemClock;
 import dev.eio.internal.TreeDump;
+import dev.eio.parallel.DomainManager;
 
 /**
  * The entry point: {@link #run} gives the program its {@link Env} of capabilities and returns
@@ -72,7 +74,12 @@ public final class Eio {
     if (body == null) {
       throw new NullPointerException("body");
     }
-    Env env = new Env();
-    return Switch.call("main", sw -> body.call(env));
+    return Switch.call(
+        "main",
+        sw ->
+            body.call(
+                new Env(
+                    SystemClock.INSTANCE,
+                    DomainManager.create(sw, DomainManager.defaultDomains()))));
   }
 }

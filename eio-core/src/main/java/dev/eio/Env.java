@@ -1,6 +1,6 @@
 package dev.eio;
 
-import dev.eio.internal.SystemClock;
+import dev.eio.parallel.DomainManager;
 
 /**
  * The capabilities handed to the program by {@link Eio#run}: code that was not given a
@@ -15,21 +15,30 @@ import dev.eio.internal.SystemClock;
  */
 public final class Env {
   private final Clock clock;
+  private final DomainManager domains;
 
-  Env() {
-    this(SystemClock.INSTANCE);
-  }
-
-  Env(Clock clock) {
+  Env(Clock clock, DomainManager domains) {
     if (clock == null) {
       throw new NullPointerException("clock");
     }
+    if (domains == null) {
+      throw new NullPointerException("domains");
+    }
     this.clock = clock;
+    this.domains = domains;
   }
 
   /** The clock: wall-clock and monotonic time, cancellable sleeps. */
   public Clock clock() {
     return clock;
+  }
+
+  /**
+   * The run's domain manager: one domain per available processor, shut down when the run ends.
+   * Run CPU-heavy sections there so they never hold up the fibers doing I/O.
+   */
+  public DomainManager domains() {
+    return domains;
   }
 
   @Override

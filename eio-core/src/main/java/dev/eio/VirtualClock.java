@@ -1,5 +1,7 @@
 package dev.eio;
 
+import dev.eio.parallel.DomainManager;
+
 import dev.eio.internal.FiberMonitor;
 import dev.eio.internal.FiberState;
 import dev.eio.internal.Interrupts;
@@ -146,7 +148,6 @@ public final class VirtualClock implements Clock {
       throw new NullPointerException("body");
     }
     VirtualClock clock = new VirtualClock();
-    Env env = new Env(clock);
     Thread watcher = Thread.ofPlatform().daemon().name("eio-virtual-clock").unstarted(clock::watch);
     try {
       return Switch.call(
@@ -168,7 +169,14 @@ public final class VirtualClock implements Clock {
                               Cancel.subCall(
                                   ctx -> {
                                     clock.runCtx = ctx;
-                                    return Switch.call("main", inner -> body.call(env));
+                                    return Switch.call(
+                                        "main",
+                                        inner ->
+                                            body.call(
+                                                new Env(
+                                                    clock,
+                                                    DomainManager.create(
+                                                        inner, DomainManager.defaultDomains()))));
                                   });
                           clock.throwIfDeadlocked(null);
                           return v;

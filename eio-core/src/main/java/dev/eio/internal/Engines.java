@@ -1,6 +1,9 @@
 package dev.eio.internal;
 
-/** Chooses the engine for the owner-style combinators. */
+/**
+ * Chooses the engine for the owner-style combinators: fork/join inside a domain section, the
+ * structured-task-scope engine when preview is on, the switch engine otherwise.
+ */
 public final class Engines {
   private Engines() {}
 
@@ -26,6 +29,10 @@ public final class Engines {
    * @param switchEngine the engine to use when the preview engine is unavailable
    */
   public static Engine current(Engine switchEngine) {
+    if (Thread.currentThread() instanceof DomainThread) {
+      // Inside a domain section: fork/join tasks on the same pool, never virtual threads.
+      return ForkJoinEngine.INSTANCE;
+    }
     return PREVIEW != null ? PREVIEW : switchEngine;
   }
 }

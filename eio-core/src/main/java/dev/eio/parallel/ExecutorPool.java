@@ -1,0 +1,307 @@
+package dev.eio.parallel;
+
+import dev.eio.Cancel;
+import dev.eio.Cancelled;
+import dev.eio.Promise;
+import dev.eio.Switch;
+import dev.eio.internal.Interrupts;
+import java.util.ArrayDeque;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A fixed set of workers that take weighted jobs from one queue and run them on the domains of a
+ * {@link DomainManager}; {@link #submit} blocks until its job is done, {@link #submitFork} returns
+ * a {@link Promise}.
+ *
+ * <p><b>Guarantees.</b> Each worker runs jobs side by side as long as their weights sum to at
+ * most 1: a job of weight 1 has a worker to itself, weight 0.5 shares it with one other such job,
+ * weight 0 (mostly waiting) never holds a worker back. Jobs start in submission order (a job
+ * waits at the head of the queue until some worker has room for it). The workers are daemon
+ * fibers of the pool's switch: when the switch finishes (or fails), running jobs are cancelled
+ * (and waited for) and queued ones fail with {@link Cancelled}. Cancelling a caller blocked in
+ * {@code submit} removes its job when still queued, or cancels it and waits for it to stop when
+ * running. A job's exception goes to its submitter only, never to the pool's switch.
+ *
+ * <pre>{@code
+ * Switch.run(sw -> {
+ *   ExecutorPool pool = ExecutorPool.create(sw, env.domains());
+ *   long n = pool.submit(1.0, () -> fib(35));                 // blocks this fiber only
+ *   Promise<Long> later = pool.submitFork(sw, 0.5, () -> fib(30));
+ *   System.out.println(n + later.await());
+ * });
+ * }</pre>
+ */
+public final class ExecutorPool {
+  /** Weights are kept in millionths so that sums stay exact. */
+  private static final long UNIT = 1_000_000L;
+
+  private final DomainManager domains;
+  private final int workers;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition changed = lock.newCondition();
+  // Guarded by lock.
+  private final ArrayDeque<Job<?>> queue = new ArrayDeque<>();
+  private int liveWorkers;
+  private boolean closed;
+
+  private ExecutorPool(DomainManager domains, int workers) {
+    this.domains = domains;
+    this.workers = workers;
+  }
+
+  /** A pool with one worker per domain of {@code domains}, owned by {@code sw}. */
+  public static ExecutorPool create(Switch sw, DomainManager domains) {
+    Objects.requireNonNull(domains, "domains");
+    return create(sw, domains, domains.domains());
+  }
+
+  /**
+   * A pool with {@code workers} workers running jobs on {@code domains}, owned by {@code sw}.
+   *
+   * @throws IllegalArgumentException when {@code workers < 1}
+   */
+  public static ExecutorPool create(Switch sw, DomainManager domains, int workers) {
+    Objects.requireNonNull(sw, "sw");
+    Objects.requireNonNull(domains, "domains");
+    if (workers < 1) {
+      throw new IllegalArgumentException("workers must be >= 1, got " + workers);
+    }
+    ExecutorPool p = new ExecutorPool(domains, workers);
+    p.liveWorkers = workers;
+    sw.onRelease(p::close);
+    for (int i = 0; i < workers; i++) {
+      sw.forkDaemon(p::work);
+    }
+    return p;
+  }
+
+  /** The number of workers. */
+  public int workers() {
+    return workers;
+  }
+
+  /**
+   * Runs {@code fn} as a job of weight {@code weight} and returns its value once done.
+   *
+   * @throws IllegalArgumentException when {@code weight} is not in [0, 1]
+   * @throws IllegalStateException when the pool's switch has finished, or when called from inside
+   *     a section of the pool's domain manager
+   * @throws Cancelled when the caller is cancelled (the job is removed or stopped first), or the
+   *     pool's switch finished before the job ran
+   */
+  public <T> T submit(double weight, Callable<T> fn) {
+    Job<T> job = enqueue(weight, fn);
+    try {
+      return job.result.await();
+    } catch (Cancelled c) {
+      job.cancel(c);
+      throw c;
+    }
+  }
+
+  /**
+   * Queues {@code fn} as a job of weight {@code weight} and returns a promise of its result; the
+   * job is cancelled when {@code sw} finishes before it does.
+   *
+   * @throws IllegalArgumentException when {@code weight} is not in [0, 1]
+   */
+  public <T> Promise<T> submitFork(Switch sw, double weight, Callable<T> fn) {
+    Objects.requireNonNull(sw, "sw");
+    checkWeight(weight);
+    Objects.requireNonNull(fn, "fn");
+    return sw.forkPromise(() -> submit(weight, fn));
+  }
+
+  private static void checkWeight(double weight) {
+    if (!(weight >= 0.0 && weight <= 1.0)) {
+      throw new IllegalArgumentException("weight must be in [0, 1], got " + weight);
+    }
+  }
+
+  private <T> Job<T> enqueue(double weight, Callable<T> fn) {
+    checkWeight(weight);
+    Objects.requireNonNull(fn, "fn");
+    if (domains.isDomainThread()) {
+      // Waiting here would hold a domain that the job itself may need.
+      throw new IllegalStateException(
+          "ExecutorPool.submit from inside a section of the pool's own domain manager: run the"
+              + " work directly there, or submit from a fiber");
+    }
+    Interrupts.check();
+    Job<T> job = new Job<>(this, Math.round(weight * UNIT), fn);
+    lock.lock();
+    try {
+      if (closed) {
+        throw new IllegalStateException("executor pool is closed: its switch has finished");
+      }
+      queue.addLast(job);
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    return job;
+  }
+
+  /** A worker: takes jobs while they fit in its capacity, each in a fiber of its own. */
+  private void work() {
+    long[] free = {UNIT};
+    try {
+      Switch.run(
+          "executor-worker",
+          jobs -> {
+            while (true) {
+              Job<?> job = take(free);
+              jobs.fork(() -> job.run(free));
+            }
+          });
+    } finally {
+      lock.lock();
+      try {
+        if (--liveWorkers == 0) {
+          closeLocked();
+        }
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
+  private Job<?> take(long[] free) {
+    lock.lock();
+    try {
+      while (true) {
+        Job<?> head = queue.peekFirst();
+        if (head != null && head.units <= free[0]) {
+          queue.removeFirst();
+          free[0] -= head.units;
+          head.state = State.RUNNING;
+          return head;
+        }
+        changed.await();
+      }
+    } catch (InterruptedException e) {
+      throw Interrupts.cancelledByInterrupt(e);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void release(long[] free, long units) {
+    lock.lock();
+    try {
+      free[0] += units;
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void close() {
+    lock.lock();
+    try {
+      closeLocked();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void closeLocked() {
+    closed = true;
+    Cancelled why = new Cancelled("executor pool closed: its switch has finished");
+    for (Job<?> j; (j = queue.pollFirst()) != null; ) {
+      j.state = State.DONE;
+      j.result.tryFail(why);
+      j.finished.countDown();
+    }
+  }
+
+  private enum State {
+    QUEUED,
+    RUNNING,
+    DONE
+  }
+
+  private static final class Job<T> {
+    final ExecutorPool pool;
+    final long units;
+    final Callable<T> fn;
+    final Promise<T> result = Promise.create();
+    final CountDownLatch finished = new CountDownLatch(1);
+    // Guarded by pool.lock.
+    State state = State.QUEUED;
+    Cancel.Context ctx;
+    Throwable cancelledBy;
+
+    Job(ExecutorPool pool, long units, Callable<T> fn) {
+      this.pool = pool;
+      this.units = units;
+      this.fn = fn;
+    }
+
+    /** Runs on a fiber of the worker's switch. */
+    void run(long[] free) {
+      try {
+        T v =
+            Cancel.subCall(
+                c -> {
+                  pool.lock.lock();
+                  try {
+                    ctx = c;
+                    if (cancelledBy != null) {
+                      c.cancel(cancelledBy);
+                    }
+                  } finally {
+                    pool.lock.unlock();
+                  }
+                  return pool.domains.run(fn);
+                });
+        result.tryResolve(v);
+      } catch (Throwable t) {
+        result.tryFail(t);
+      } finally {
+        pool.lock.lock();
+        try {
+          state = State.DONE;
+        } finally {
+          pool.lock.unlock();
+        }
+        finished.countDown();
+        pool.release(free, units);
+      }
+    }
+
+    /** The submitter gave up: drop the job when queued, else stop it and wait until it has. */
+    void cancel(Cancelled why) {
+      boolean wait;
+      pool.lock.lock();
+      try {
+        switch (state) {
+          case QUEUED -> {
+            pool.queue.remove(this);
+            state = State.DONE;
+            wait = false;
+          }
+          case RUNNING -> {
+            cancelledBy = why;
+            if (ctx != null) {
+              ctx.cancel(why);
+            }
+            wait = true;
+          }
+          default -> wait = false;
+        }
+        // A waiter behind a removed head may fit now.
+        pool.changed.signalAll();
+      } finally {
+        pool.lock.unlock();
+      }
+      if (wait) {
+        Cancel.protect(() -> finished.await());
+      }
+    }
+  }
+}

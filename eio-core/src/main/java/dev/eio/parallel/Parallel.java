@@ -1,0 +1,654 @@
+package dev.eio.parallel;
+
+import dev.eio.Cancelled;
+import dev.eio.Fiber;
+import dev.eio.Switch;
+import dev.eio.Task;
+import dev.eio.internal.Interrupts;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.function.BiFunction;
+import java.util.function.BinaryOperator;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * Parallel operations on the domains of a {@link DomainManager}: map, fold and for-each over lists
+ * and arrays ({@link #map}, {@link #mapIndexed}, {@link #forEach}, {@link #fold}, {@link
+ * #mapFold}), a bounded-memory pipeline from an unbounded source ({@link #pipeline}), and a
+ * master/worker computation whose master creates tasks as results come in ({@link #compute}).
+ *
+ * <p><b>Guarantees.</b> Every operation returns only once all the work it started has ended. The
+ * list operations split the items as {@link ParallelOptions} says and keep the input order unless
+ * asked not to. Fail fast: the first exception thrown by a function cancels the other workers and
+ * is rethrown wrapped in an {@link ItemFailedException} that names the item (other failures are
+ * attached as suppressed); {@link Cancelled} and {@link Error}s pass through unwrapped; the other
+ * callbacks (init, finish, accumulators, combiners, consumer, master, the source) throw their own
+ * exceptions as they are. Cancelling the caller cancels every worker and waits for them.
+ * Everything the caller did before the call happens-before each function call; every function
+ * call happens-before the operation returns.
+ *
+ * <pre>{@code
+ * Eio.run(env -> {
+ *   DomainManager d = env.domains();
+ *   List<Integer> lengths = Parallel.map(d, words, String::length);
+ *   long total = Parallel.fold(d, numbers, 0L, (acc, x) -> acc + x, Long::sum);
+ *   Parallel.pipeline(d, lines.iterator(), Parser::parse, System.out::println,
+ *       PipelineOptions.defaults().withChunkSize(32));
+ * });
+ * }</pre>
+ */
+public final class Parallel {
+  private Parallel() {}
+
+  /** A function of an item and its index in the input. */
+  @FunctionalInterface
+  public interface IndexedFunction<A, B> {
+    /** The result for {@code item}, found at {@code index}. */
+    B apply(int index, A item);
+  }
+
+  /**
+   * The master of {@link #compute}: runs in the calling fiber, sees each finished task with its
+   * result and returns the tasks it creates in response (none to let the computation wind down).
+   */
+  @FunctionalInterface
+  public interface Master<T, R> {
+    /** Handles {@code result} of {@code task}; returns new tasks, possibly empty, not null. */
+    Collection<? extends T> onResult(T task, R result);
+  }
+
+  // ---------------------------------------------------------------- map and friends
+
+  /** Applies {@code fn} to every item on the domains; the results in input order. */
+  public static <A, B> List<B> map(
+      DomainManager domains, List<? extends A> items, Function<? super A, ? extends B> fn) {
+    return map(domains, items, ParallelOptions.defaults(), fn);
+  }
+
+  /** Applies {@code fn} to every item on the domains, split as {@code options} says. */
+  public static <A, B> List<B> map(
+      DomainManager domains,
+      List<? extends A> items,
+      ParallelOptions options,
+      Function<? super A, ? extends B> fn) {
+    Objects.requireNonNull(fn, "fn");
+    return mapIndexed(domains, items, options, (i, a) -> fn.apply(a));
+  }
+
+  /** Applies {@code fn} to every item of an array on the domains; the results in input order. */
+  public static <A, B> List<B> map(
+      DomainManager domains, A[] items, Function<? super A, ? extends B> fn) {
+    return map(domains, asList(items), ParallelOptions.defaults(), fn);
+  }
+
+  /** Applies {@code fn} to every item of an array, split as {@code options} says. */
+  public static <A, B> List<B> map(
+      DomainManager domains,
+      A[] items,
+      ParallelOptions options,
+      Function<? super A, ? extends B> fn) {
+    return map(domains, asList(items), options, fn);
+  }
+
+  /** Applies {@code fn} to every item and its index on the domains; results in input order. */
+  public static <A, B> List<B> mapIndexed(
+      DomainManager domains, List<? extends A> items, IndexedFunction<? super A, ? extends B> fn) {
+    return mapIndexed(domains, items, ParallelOptions.defaults(), fn);
+  }
+
+  /** Applies {@code fn} to every item and its index, split as {@code options} says. */
+  @SuppressWarnings("unchecked")
+  public static <A, B> List<B> mapIndexed(
+      DomainManager domains,
+      List<? extends A> items,
+      ParallelOptions options,
+      IndexedFunction<? super A, ? extends B> fn) {
+    Objects.requireNonNull(fn, "fn");
+    List<Object[]> parts =
+        ranges(
+            domains,
+            items,
+            options,
+            (from, to) -> {
+              Object[] out = new Object[to - from];
+              for (int i = from; i < to; i++) {
+                Fiber.check();
+                A item = items.get(i);
+                try {
+                  out[i - from] = fn.apply(i, item);
+                } catch (RuntimeException e) {
+                  throw itemFailed(i, item, e);
+                }
+              }
+              return out;
+            });
+    int n = 0;
+    for (Object[] p : parts) {
+      n += p.length;
+    }
+    Object[] all = new Object[n];
+    int k = 0;
+    for (Object[] p : parts) {
+      System.arraycopy(p, 0, all, k, p.length);
+      k += p.length;
+    }
+    return (List<B>) Collections.unmodifiableList(Arrays.asList(all));
+  }
+
+  /** Applies {@code fn} to every item on the domains, for its effect. */
+  public static <A> void forEach(
+      DomainManager domains, List<? extends A> items, Consumer<? super A> fn) {
+    forEach(domains, items, ParallelOptions.defaults(), fn);
+  }
+
+  /** Applies {@code fn} to every item on the domains, split as {@code options} says. */
+  public static <A> void forEach(
+      DomainManager domains,
+      List<? extends A> items,
+      ParallelOptions options,
+      Consumer<? super A> fn) {
+    Objects.requireNonNull(fn, "fn");
+    ranges(
+        domains,
+        items,
+        options,
+        (from, to) -> {
+          for (int i = from; i < to; i++) {
+            Fiber.check();
+            A item = items.get(i);
+            try {
+              fn.accept(item);
+            } catch (RuntimeException e) {
+              throw itemFailed(i, item, e);
+            }
+          }
+          return null;
+        });
+  }
+
+  /** Applies {@code fn} to every item of an array on the domains, for its effect. */
+  public static <A> void forEach(DomainManager domains, A[] items, Consumer<? super A> fn) {
+    forEach(domains, asList(items), ParallelOptions.defaults(), fn);
+  }
+
+  /**
+   * Folds the items on the domains: each segment or chunk is folded from {@code identity} with
+   * {@code accumulate}, and the partial results are combined with {@code combine} in input order
+   * (in completion order when {@code options} is unordered). {@code identity} must be neutral
+   * for {@code combine}, which must be associative.
+   */
+  public static <A, R> R fold(
+      DomainManager domains,
+      List<? extends A> items,
+      R identity,
+      BiFunction<? super R, ? super A, ? extends R> accumulate,
+      BinaryOperator<R> combine) {
+    return fold(domains, items, ParallelOptions.defaults(), identity, accumulate, combine);
+  }
+
+  /** Folds the items, split as {@code options} says; see {@link #fold(DomainManager, List, Object, BiFunction, BinaryOperator)}. */
+  public static <A, R> R fold(
+      DomainManager domains,
+      List<? extends A> items,
+      ParallelOptions options,
+      R identity,
+      BiFunction<? super R, ? super A, ? extends R> accumulate,
+      BinaryOperator<R> combine) {
+    Objects.requireNonNull(accumulate, "accumulate");
+    Objects.requireNonNull(combine, "combine");
+    List<R> parts =
+        ranges(
+            domains,
+            items,
+            options,
+            (from, to) -> {
+              R acc = identity;
+              for (int i = from; i < to; i++) {
+                Fiber.check();
+                A item = items.get(i);
+                try {
+                  acc = accumulate.apply(acc, item);
+                } catch (RuntimeException e) {
+                  throw itemFailed(i, item, e);
+                }
+              }
+              return acc;
+            });
+    R result = identity;
+    for (R p : parts) {
+      result = combine.apply(result, p);
+    }
+    return result;
+  }
+
+  /** Folds the items of an array on the domains, like the list version. */
+  public static <A, R> R fold(
+      DomainManager domains,
+      A[] items,
+      R identity,
+      BiFunction<? super R, ? super A, ? extends R> accumulate,
+      BinaryOperator<R> combine) {
+    return fold(domains, asList(items), identity, accumulate, combine);
+  }
+
+  /**
+   * Maps every item with {@code map} and reduces the results with {@code combine} from {@code
+   * identity}, on the domains (map-reduce); {@code combine} must be associative with {@code
+   * identity} neutral.
+   */
+  public static <A, B> B mapFold(
+      DomainManager domains,
+      List<? extends A> items,
+      Function<? super A, ? extends B> map,
+      B identity,
+      BinaryOperator<B> combine) {
+    return mapFold(domains, items, ParallelOptions.defaults(), map, identity, combine);
+  }
+
+  /** Map-reduce split as {@code options} says; see {@link #mapFold(DomainManager, List, Function, Object, BinaryOperator)}. */
+  public static <A, B> B mapFold(
+      DomainManager domains,
+      List<? extends A> items,
+      ParallelOptions options,
+      Function<? super A, ? extends B> map,
+      B identity,
+      BinaryOperator<B> combine) {
+    Objects.requireNonNull(map, "map");
+    Objects.requireNonNull(combine, "combine");
+    return fold(
+        domains, items, options, identity, (acc, a) -> combine.apply(acc, map.apply(a)), combine);
+  }
+
+  /** Map-reduce over an array, like the list version. */
+  public static <A, B> B mapFold(
+      DomainManager domains,
+      A[] items,
+      Function<? super A, ? extends B> map,
+      B identity,
+      BinaryOperator<B> combine) {
+    return mapFold(domains, asList(items), map, identity, combine);
+  }
+
+  private static <A> List<A> asList(A[] items) {
+    return Arrays.asList(Objects.requireNonNull(items, "items"));
+  }
+
+  /** The exception to throw for {@code e} from a user function on one item: named, once. */
+  private static RuntimeException itemFailed(long index, Object item, RuntimeException e) {
+    if (e instanceof Cancelled) {
+      return e;
+    }
+    return new ItemFailedException(index, item, e);
+  }
+
+  private interface RangeFn<R> {
+    R apply(int from, int to);
+  }
+
+  /**
+   * Runs {@code fn} over the index ranges {@code options} asks for, on {@code min(domains, n)}
+   * fork/join workers inside one domain section, and returns the per-range results in input order
+   * (or completion order when unordered with a chunk size).
+   */
+  @SuppressWarnings("unchecked")
+  private static <R> List<R> ranges(
+      DomainManager domains, List<?> items, ParallelOptions options, RangeFn<R> fn) {
+    Objects.requireNonNull(domains, "domains");
+    Objects.requireNonNull(items, "items");
+    Objects.requireNonNull(options, "options");
+    int n = items.size();
+    if (n == 0) {
+      return List.of();
+    }
+    int workers = Math.min(domains.domains(), n);
+    int chunk = options.chunkSize();
+    // Without a chunk size, each worker owns one contiguous segment, cut into blocks so that a
+    // worker that finishes early (its domain got more CPU, its items were cheaper) goes on with
+    // the next blocks of the other segments: static splits lose badly on a shared machine.
+    int block = chunk != 0 ? chunk : Math.max(1, n / (workers * 16));
+    int units = (int) (((long) n + block - 1) / block);
+    int segments = chunk != 0 ? 1 : workers;
+    AtomicIntegerArray cursor = new AtomicIntegerArray(segments);
+    int[] segmentEnd = new int[segments];
+    for (int s = 0; s < segments; s++) {
+      cursor.set(s, (int) ((long) units * s / segments));
+      segmentEnd[s] = (int) ((long) units * (s + 1) / segments);
+    }
+    Object[] results = new Object[units];
+    int[] completion = new int[units];
+    AtomicInteger completed = new AtomicInteger();
+    List<Task> tasks = new ArrayList<>(workers);
+    for (int w = 0; w < workers; w++) {
+      int worker = w;
+      tasks.add(
+          () -> {
+            if (options.init() != null) {
+              options.init().accept(worker);
+            }
+            Throwable failure = null;
+            try {
+              for (int k = 0; k < segments; k++) {
+                int s = (worker + k) % segments;
+                for (int u = cursor.getAndIncrement(s); u < segmentEnd[s]; u = cursor.getAndIncrement(s)) {
+                  int from = (int) Math.min(n, (long) u * block);
+                  results[u] = fn.apply(from, (int) Math.min(n, (long) from + block));
+                  completion[completed.getAndIncrement()] = u;
+                }
+              }
+            } catch (Throwable t) {
+              failure = t;
+              throw t;
+            } finally {
+              if (options.finish() != null) {
+                try {
+                  options.finish().accept(worker);
+                } catch (Throwable t) {
+                  if (failure == null) {
+                    throw t;
+                  }
+                  failure.addSuppressed(t);
+                }
+              }
+            }
+          });
+    }
+    domains.run(() -> Fiber.all(tasks));
+    List<R> out = new ArrayList<>(units);
+    boolean inCompletionOrder = chunk > 0 && !options.ordered();
+    for (int k = 0; k < units; k++) {
+      out.add((R) results[inCompletionOrder ? completion[k] : k]);
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------- pipeline
+
+  /**
+   * Streams the items of {@code source} through {@code work} on the domains into {@code consumer},
+   * which runs in the calling fiber; returns when the source is exhausted and every item consumed.
+   * At most {@code options.maxInFlight()} items are pulled but not yet consumed at any time, so an
+   * unbounded source is fine. For a generator, pass {@code Stream.generate(g).iterator()} or any
+   * iterator whose {@code next} blocks; the source is only ever called from one fiber.
+   *
+   * @throws IllegalStateException when called from inside a section of {@code domains}
+   * @throws ItemFailedException when {@code work} fails (the index counts items from the source)
+   */
+  public static <A, B> void pipeline(
+      DomainManager domains,
+      Iterator<? extends A> source,
+      Function<? super A, ? extends B> work,
+      Consumer<? super B> consumer,
+      PipelineOptions options) {
+    Objects.requireNonNull(domains, "domains");
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(work, "work");
+    Objects.requireNonNull(consumer, "consumer");
+    Objects.requireNonNull(options, "options");
+    refuseInsideSection(domains, "pipeline");
+    int workers = options.workers() == 0 ? domains.domains() : options.workers();
+    int chunk = options.chunkSize();
+    int bound =
+        options.maxInFlight() != 0
+            ? options.maxInFlight()
+            : (int) Math.min(Integer.MAX_VALUE, 4L * workers * chunk);
+    Semaphore room = new Semaphore(bound);
+    BlockingQueue<Chunk> todo = new LinkedBlockingQueue<>();
+    BlockingQueue<Chunk> done = new LinkedBlockingQueue<>();
+    Switch.run(
+        "pipeline",
+        sw -> {
+          sw.forkDaemon(() -> feed(source, chunk, room, todo, done));
+          for (int w = 0; w < workers; w++) {
+            sw.forkDaemon(
+                () -> {
+                  while (true) {
+                    Chunk c = take(todo);
+                    c.results =
+                        domains.run(
+                            () -> {
+                              Object[] out = new Object[c.items.length];
+                              for (int i = 0; i < out.length; i++) {
+                                Fiber.check();
+                                @SuppressWarnings("unchecked")
+                                A item = (A) c.items[i];
+                                try {
+                                  out[i] = work.apply(item);
+                                } catch (RuntimeException e) {
+                                  throw itemFailed(c.first + i, item, e);
+                                }
+                              }
+                              return out;
+                            });
+                    done.add(c);
+                  }
+                });
+          }
+          consume(done, options.ordered(), room, consumer);
+        });
+  }
+
+  /** A run of consecutive source items, and then their results. */
+  private static final class Chunk {
+    static final Object[] NONE = new Object[0];
+    final long seq;
+    final long first;
+    final Object[] items;
+    Object[] results;
+    final long total; // on the end marker only: the number of chunks
+
+    Chunk(long seq, long first, Object[] items, long total) {
+      this.seq = seq;
+      this.first = first;
+      this.items = items;
+      this.total = total;
+    }
+  }
+
+  private static <A> void feed(
+      Iterator<? extends A> source,
+      int chunk,
+      Semaphore room,
+      BlockingQueue<Chunk> todo,
+      BlockingQueue<Chunk> done) {
+    long seq = 0;
+    long pulled = 0;
+    List<Object> items = new ArrayList<>(chunk);
+    boolean exhausted = false;
+    while (!exhausted) {
+      acquire(room);
+      if (!source.hasNext()) {
+        room.release();
+        break;
+      }
+      items.add(source.next());
+      // Fill the chunk only with room already free: waiting with a part-filled chunk could wait
+      // for the consumer, which may be waiting for exactly these items.
+      while (items.size() < chunk && room.tryAcquire()) {
+        if (!source.hasNext()) {
+          room.release();
+          exhausted = true;
+          break;
+        }
+        items.add(source.next());
+      }
+      todo.add(new Chunk(seq++, pulled, items.toArray(), -1));
+      pulled += items.size();
+      items.clear();
+    }
+    done.add(new Chunk(-1, pulled, Chunk.NONE, seq));
+  }
+
+  private static <B> void consume(
+      BlockingQueue<Chunk> done, boolean ordered, Semaphore room, Consumer<? super B> consumer) {
+    long total = -1;
+    long consumed = 0;
+    long next = 0;
+    Map<Long, Chunk> early = new HashMap<>();
+    while (total < 0 || consumed < total) {
+      Chunk c = take(done);
+      if (c.seq < 0) {
+        total = c.total;
+        continue;
+      }
+      if (!ordered) {
+        deliver(c, room, consumer);
+        consumed++;
+        continue;
+      }
+      early.put(c.seq, c);
+      for (Chunk r; (r = early.remove(next)) != null; next++) {
+        deliver(r, room, consumer);
+        consumed++;
+      }
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <B> void deliver(Chunk c, Semaphore room, Consumer<? super B> consumer) {
+    for (Object r : c.results) {
+      consumer.accept((B) r);
+      room.release();
+    }
+  }
+
+  /**
+   * The pipeline's consumer and the master wait in the calling thread for work done on the
+   * domains: on a domain of the same manager that wait would hold the very thread the work needs.
+   */
+  private static void refuseInsideSection(DomainManager domains, String what) {
+    if (domains.isDomainThread()) {
+      throw new IllegalStateException(
+          "Parallel."
+              + what
+              + " waits for its domains in the calling thread: call it from a fiber, not from"
+              + " inside a section of the same domain manager");
+    }
+  }
+
+  private static void acquire(Semaphore s) {
+    try {
+      s.acquire();
+    } catch (InterruptedException e) {
+      throw Interrupts.cancelledByInterrupt(e);
+    }
+  }
+
+  private static <T> T take(BlockingQueue<T> q) {
+    try {
+      return q.take();
+    } catch (InterruptedException e) {
+      throw Interrupts.cancelledByInterrupt(e);
+    }
+  }
+
+  // ---------------------------------------------------------------- compute
+
+  /**
+   * Master/worker computation: {@code worker} runs each task on a domain (at most one task per
+   * domain at a time), {@code master} runs in the calling fiber with each finished task and its
+   * result, and returns new tasks; returns once no task is left. A failing task is tried again as
+   * {@code retry} says, otherwise the computation fails with an {@link ItemFailedException}
+   * naming the task (its index counts tasks in the order they were created) and the workers are
+   * cancelled.
+   *
+   * @throws IllegalStateException when called from inside a section of {@code domains}
+   */
+  public static <T, R> void compute(
+      DomainManager domains,
+      Function<? super T, ? extends R> worker,
+      Master<T, R> master,
+      Collection<? extends T> initialTasks,
+      RetryPolicy retry) {
+    Objects.requireNonNull(domains, "domains");
+    Objects.requireNonNull(worker, "worker");
+    Objects.requireNonNull(master, "master");
+    Objects.requireNonNull(initialTasks, "initialTasks");
+    Objects.requireNonNull(retry, "retry");
+    refuseInsideSection(domains, "compute");
+    BlockingQueue<Job<T>> todo = new LinkedBlockingQueue<>();
+    BlockingQueue<Job<T>> done = new LinkedBlockingQueue<>();
+    Switch.run(
+        "compute",
+        sw -> {
+          for (int w = 0; w < domains.domains(); w++) {
+            sw.forkDaemon(
+                () -> {
+                  while (true) {
+                    Job<T> j = take(todo);
+                    try {
+                      j.result = domains.run(() -> worker.apply(j.task));
+                      j.failure = null;
+                    } catch (Cancelled c) {
+                      throw c;
+                    } catch (RuntimeException e) {
+                      j.failure = e;
+                    }
+                    done.add(j);
+                  }
+                });
+          }
+          long created = 0;
+          ArrayDeque<Job<T>> fresh = new ArrayDeque<>();
+          for (T t : initialTasks) {
+            fresh.add(new Job<>(created++, t));
+          }
+          long pending = fresh.size();
+          todo.addAll(fresh);
+          while (pending > 0) {
+            Job<T> j = take(done);
+            if (j.failure != null) {
+              RuntimeException e = j.failure;
+              j.attempts++;
+              if (j.attempts < retry.maxAttempts() && retry.retryIf().test(e)) {
+                j.earlier.add(e);
+                todo.add(j);
+                continue;
+              }
+              ItemFailedException failed = new ItemFailedException(j.index, j.task, e);
+              for (Throwable prev : j.earlier) {
+                failed.addSuppressed(prev);
+              }
+              throw failed;
+            }
+            pending--;
+            @SuppressWarnings("unchecked")
+            R r = (R) j.result;
+            Collection<? extends T> more = master.onResult(j.task, r);
+            Objects.requireNonNull(more, "master returned null instead of a collection of tasks");
+            for (T t : more) {
+              todo.add(new Job<>(created++, t));
+              pending++;
+            }
+          }
+        });
+  }
+
+  /** A task of {@link #compute} and its latest outcome. */
+  private static final class Job<T> {
+    final long index;
+    final T task;
+    final List<Throwable> earlier = new ArrayList<>(0);
+    int attempts;
+    Object result;
+    RuntimeException failure;
+
+    Job(long index, T task) {
+      this.index = index;
+      this.task = task;
+    }
+  }
+}
