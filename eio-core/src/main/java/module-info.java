@@ -5,4 +5,5 @@
  */
 module dev.eio.core {
   exports dev.eio;
+  exports dev.eio.io;
 }
