@@ -340,11 +340,12 @@ public final class BufReader implements Source {
    * @throws BufferLimitExceededException when more than {@code maxSize} bytes remain
    */
   public byte[] takeAll() {
-    while (fill(maxSize + 1)) {
+    do {
+      // Checked before reading too: an earlier operation may have buffered maxSize + 1 bytes.
       if (lim - pos > maxSize) {
         throw new BufferLimitExceededException("rest of the input", maxSize, consumed);
       }
-    }
+    } while (fill(maxSize + 1));
     return takeBytes(lim - pos);
   }
 

@@ -20,13 +20,17 @@ import java.util.concurrent.locks.ReentrantLock;
  * flusher sleeps until bytes are buffered, lets other fibers run once, then takes everything
  * buffered. So a fiber's run of small writes made without blocking, and every write made while an
  * earlier batch is still being written, travel in one sink call, and a writer that then blocks on
- * something else (waiting for a reply) never forgets to flush.
+ * something else (waiting for a reply) never forgets to flush. A write larger than the capacity
+ * goes to the sink in a call of its own, after the bytes buffered before it.
  *
- * <p><b>Guarantees.</b> Bytes reach the sink in the order the write calls took effect; a write
- * of at most the capacity is never split or interleaved with another fiber's write. A failed sink
+ * <p><b>Guarantees.</b> Bytes reach the sink in the order the write calls took effect; the
+ * bytes of one write call are never split between sink calls nor interleaved with another fiber's
+ * write. A failed sink
  * write (or one cancelled part-way, after which nobody knows which bytes arrived) makes the writer
  * unusable: the failure is thrown by the next {@code write}, {@code flush} or {@code close}, and
- * the buffered bytes are dropped. Waiting for the sink (flush, a full buffer) is a cancellation
+ * the buffered bytes are dropped. With a flusher, only the flusher writes buffered bytes to the
+ * sink, so cancelling a writer fiber never cuts a batch; a write larger than the capacity is
+ * written by its own fiber. Waiting for the sink (flush, a full buffer) is a cancellation
  * point; a write cancelled while waiting has copied nothing. Memory is at most twice the capacity.
  * {@code close} flushes and stops the flusher; it does not close the sink, whose owner does.
  * Thread-safe.
@@ -44,6 +48,7 @@ public final class BufWriter implements AutoCloseable {
   public static final int DEFAULT_CAPACITY = 64 * 1024;
 
   private static final int INITIAL = 4096;
+  private static final byte[] EMPTY = new byte[0];
 
   /** The body of {@link #with}. */
   @FunctionalInterface
@@ -58,12 +63,13 @@ public final class BufWriter implements AutoCloseable {
   private final Condition changed = lock.newCondition();
   // All guarded by lock.
   private byte[] buf;
-  private byte[] spare = new byte[0];
+  private byte[] spare = EMPTY;
   private int size;
   private boolean busy; // a batch is being written to the sink
   private boolean closed;
   private Throwable failure;
   private boolean failureReported;
+  private boolean flusherRunning;
   private long appended; // bytes accepted by write calls, ever
   private long flushed; // bytes the sink accepted, ever
 
@@ -115,6 +121,7 @@ public final class BufWriter implements AutoCloseable {
       throw new NullPointerException("sw");
     }
     BufWriter w = of(sink, capacity);
+    w.flusherRunning = true; // before the fork: the flusher clears it when it stops
     sw.forkDaemon(w::runFlusher);
     return w;
   }
@@ -157,44 +164,39 @@ public final class BufWriter implements AutoCloseable {
    */
   public void write(ByteBuffer src) {
     while (true) {
-      boolean direct = false;
+      int direct = -1;
       lock.lock();
       try {
         checkUsable();
-        if (!src.hasRemaining()) {
+        int n = src.remaining();
+        if (n == 0) {
           return;
         }
-        int n = src.remaining();
-        if (size == 0 && !busy && n >= capacity) {
-          // Nothing to keep in order before it and too big to buffer: hand it to the sink as is.
-          busy = true;
-          direct = true;
-        } else if (size < capacity) {
-          int k = Math.min(capacity - size, n);
-          if (size + k > buf.length) {
-            buf = Arrays.copyOf(buf, (int) Math.min(capacity, Math.max(size + k, 2L * buf.length)));
+        if (n <= capacity - size) {
+          if (size + n > buf.length) {
+            buf = Arrays.copyOf(buf, (int) Math.min(capacity, Math.max(size + n, 2L * buf.length)));
           }
-          src.get(buf, size, k);
-          size += k;
-          appended += k;
+          src.get(buf, size, n);
+          size += n;
+          appended += n;
           changed.signalAll();
-          continue;
+          return;
+        }
+        if (n >= capacity && size == 0 && !busy) {
+          // Too big to buffer and nothing to keep in order before it: hand it over as is.
+          busy = true;
+          appended += n;
+          direct = n;
         }
       } finally {
         lock.unlock();
       }
-      if (direct) {
-        int n = src.remaining();
-        lock.lock();
-        try {
-          appended += n;
-        } finally {
-          lock.unlock();
-        }
-        send(src, n);
-      } else {
-        drainOnce();
+      if (direct >= 0) {
+        send(src, direct);
+        return;
       }
+      // No room for the whole write: what is buffered goes first, so a write is never split.
+      writerDrain();
     }
   }
 
@@ -273,7 +275,7 @@ public final class BufWriter implements AutoCloseable {
 
   /**
    * Returns once every byte written before this call has been accepted by the sink, writing the
-   * buffer itself when no flusher is doing so.
+   * buffer itself when there is no running flusher to do it.
    *
    * @throws dev.eio.Cancelled when cancelled while waiting
    * @throws RuntimeException the failure of this or an earlier sink write
@@ -297,7 +299,7 @@ public final class BufWriter implements AutoCloseable {
       } finally {
         lock.unlock();
       }
-      drainOnce();
+      writerDrain();
     }
   }
 
@@ -317,10 +319,10 @@ public final class BufWriter implements AutoCloseable {
       if (failure != null) {
         closed = true;
         changed.signalAll();
-        if (failureReported) {
-          return;
+        if (!failureReported) {
+          throwFailure();
         }
-        checkUsable();
+        return;
       }
     } finally {
       lock.unlock();
@@ -338,46 +340,85 @@ public final class BufWriter implements AutoCloseable {
     }
   }
 
-  /** Throws the recorded failure, or that the writer is closed. Called holding the lock. */
+  /** Throws that the writer is closed, or the recorded failure. Called holding the lock. */
   private void checkUsable() {
-    Throwable f = failure;
-    if (f != null) {
-      failureReported = true;
-      if (f instanceof Cancelled c) {
-        // The cancelled fiber got its Cancelled; to anyone else this is a broken writer.
-        throw new IllegalStateException(
-            "BufWriter unusable: a write to the sink was cancelled part-way", c);
-      }
-      if (f instanceof Error e) {
-        throw e;
-      }
-      throw (RuntimeException) f;
-    }
     if (closed) {
       throw new IllegalStateException("BufWriter is closed");
     }
+    if (failure != null) {
+      throwFailure();
+    }
+  }
+
+  private void throwFailure() {
+    Throwable f = failure;
+    failureReported = true;
+    if (f instanceof Cancelled c) {
+      // The cancelled fiber got its Cancelled; to anyone else this is a broken writer.
+      throw new IllegalStateException(
+          "BufWriter unusable: a write to the sink was cancelled part-way", c);
+    }
+    if (f instanceof Error e) {
+      throw e;
+    }
+    throw (RuntimeException) f;
+  }
+
+  /**
+   * What a writer does when it needs the buffer sent: leave it to a running flusher and wait for
+   * a change (so cancelling a writer never cuts a batch in half), or send it itself.
+   */
+  private void writerDrain() {
+    lock.lock();
+    try {
+      if (flusherRunning) {
+        checkUsable();
+        await();
+        return;
+      }
+    } finally {
+      lock.unlock();
+    }
+    drainOnce(false);
   }
 
   /**
    * Sends the buffered bytes to the sink in one call, after waiting for a batch already under
-   * way; returns at once when nothing is buffered.
+   * way; returns at once when nothing is buffered. For the flusher, a closed or failed writer
+   * just means there is nothing left to do (the writer reports failures).
    */
-  private void drainOnce() {
+  private void drainOnce(boolean flusher) {
     byte[] batch;
     int n;
     lock.lock();
     try {
       while (busy) {
+        if (flusher && (closed || failure != null)) {
+          return;
+        }
         checkUsable();
         await();
+      }
+      if (flusher && (closed || failure != null)) {
+        return;
       }
       checkUsable();
       if (size == 0) {
         return;
       }
+      // A cancelled fiber must not start a batch: the sink would fail it before writing a byte
+      // and the writer would be broken for everyone.
+      Interrupts.check();
       batch = buf;
       n = size;
-      buf = spare.length >= Math.min(INITIAL, capacity) ? spare : new byte[buf.length];
+      // The spare (the previous batch's array) becomes the buffer; it must then stop being the
+      // spare, or a later drain would hand the array being sent back to the writers.
+      if (spare.length >= Math.min(INITIAL, capacity)) {
+        buf = spare;
+      } else {
+        buf = new byte[buf.length];
+      }
+      spare = EMPTY;
       size = 0;
       busy = true;
     } finally {
@@ -444,7 +485,7 @@ public final class BufWriter implements AutoCloseable {
           while (size == 0 && !closed && failure == null) {
             await();
           }
-          if (failure != null || (closed && size == 0)) {
+          if (failure != null || closed) {
             return;
           }
         } finally {
@@ -452,18 +493,26 @@ public final class BufWriter implements AutoCloseable {
         }
         // Let a writer that is ready to run add to the batch before it is taken.
         Fiber.yield();
-        drainOnce();
+        drainOnce(true);
       }
     } catch (Cancelled c) {
       // The switch is ending (a write cancelled part-way was recorded by send).
     } catch (Throwable t) {
-      // A sink failure is already recorded; anything else is recorded here. Either way the
-      // writer reports it, and the switch is not failed by it.
+      // A sink failure (the only thing send throws) is already recorded; anything else is
+      // recorded here. Either way the writer reports it, and the switch is not failed by it.
       lock.lock();
       try {
         if (failure == null) {
           failure = t;
         }
+      } finally {
+        lock.unlock();
+      }
+    } finally {
+      // Writers waiting for the flusher now send the buffer themselves.
+      lock.lock();
+      try {
+        flusherRunning = false;
         changed.signalAll();
       } finally {
         lock.unlock();
