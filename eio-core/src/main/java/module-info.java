@@ -1,5 +1,6 @@
 /**
- * eio-core: switches, fibers on virtual threads, cancellation, promises.
+ * eio-core: switches, fibers on virtual threads, cancellation, promises, and byte flows ({@code
+ * dev.eio.io}: sources, sinks, buffered readers and writers).
  *
  * <p>Start with {@link dev.eio.Eio#run} and {@link dev.eio.Switch}.
  */

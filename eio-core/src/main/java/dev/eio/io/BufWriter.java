@@ -122,6 +122,9 @@ public final class BufWriter implements AutoCloseable {
     }
     BufWriter w = of(sink, capacity);
     w.flusherRunning = true; // before the fork: the flusher clears it when it stops
+    // A daemon cancelled before it ever ran never clears the flag itself: the switch's release
+    // does, so writers left waiting for it send the buffer themselves.
+    sw.onRelease(w::flusherStopped);
     sw.forkDaemon(w::runFlusher);
     return w;
   }
@@ -509,14 +512,18 @@ public final class BufWriter implements AutoCloseable {
         lock.unlock();
       }
     } finally {
-      // Writers waiting for the flusher now send the buffer themselves.
-      lock.lock();
-      try {
-        flusherRunning = false;
-        changed.signalAll();
-      } finally {
-        lock.unlock();
-      }
+      flusherStopped();
+    }
+  }
+
+  /** Writers waiting for the flusher now send the buffer themselves. */
+  private void flusherStopped() {
+    lock.lock();
+    try {
+      flusherRunning = false;
+      changed.signalAll();
+    } finally {
+      lock.unlock();
     }
   }
 
