@@ -190,6 +190,11 @@ public final class BufWriter implements AutoCloseable {
           busy = true;
           appended += n;
           direct = n;
+        } else if (flusherRunning) {
+          // No room for the whole write (it is never split): wait for the flusher to take the
+          // buffer, deciding and waiting under one lock so its signal cannot be missed.
+          await();
+          continue;
         }
       } finally {
         lock.unlock();
@@ -198,8 +203,7 @@ public final class BufWriter implements AutoCloseable {
         send(src, direct);
         return;
       }
-      // No room for the whole write: what is buffered goes first, so a write is never split.
-      writerDrain();
+      drainOnce(false);
     }
   }
 
@@ -299,10 +303,14 @@ public final class BufWriter implements AutoCloseable {
         if (flushed >= target) {
           return;
         }
+        if (flusherRunning) {
+          await();
+          continue;
+        }
       } finally {
         lock.unlock();
       }
-      writerDrain();
+      drainOnce(false);
     }
   }
 
@@ -368,27 +376,10 @@ public final class BufWriter implements AutoCloseable {
   }
 
   /**
-   * What a writer does when it needs the buffer sent: leave it to a running flusher and wait for
-   * a change (so cancelling a writer never cuts a batch in half), or send it itself.
-   */
-  private void writerDrain() {
-    lock.lock();
-    try {
-      if (flusherRunning) {
-        checkUsable();
-        await();
-        return;
-      }
-    } finally {
-      lock.unlock();
-    }
-    drainOnce(false);
-  }
-
-  /**
    * Sends the buffered bytes to the sink in one call, after waiting for a batch already under
    * way; returns at once when nothing is buffered. For the flusher, a closed or failed writer
-   * just means there is nothing left to do (the writer reports failures).
+   * just means there is nothing left to do (the writer reports failures). Writers call it only
+   * when no flusher runs, so that cancelling a writer never cuts a batch in half.
    */
   private void drainOnce(boolean flusher) {
     byte[] batch;
@@ -424,6 +415,7 @@ public final class BufWriter implements AutoCloseable {
       spare = EMPTY;
       size = 0;
       busy = true;
+      changed.signalAll(); // writers waiting for room have it now
     } finally {
       lock.unlock();
     }

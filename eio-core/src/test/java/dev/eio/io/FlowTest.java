@@ -116,6 +116,34 @@ class FlowTest {
   }
 
   @Test
+  void fileToSocketCopyUsesTheChannelTransfer() throws IOException {
+    byte[] data = new byte[500_000];
+    new Random(4).nextBytes(data);
+    Path from = Files.write(dir.resolve("from"), data);
+    try (ServerSocketChannel server = ServerSocketChannel.open();
+        FileChannel in = FileChannel.open(from)) {
+      server.bind(new InetSocketAddress("127.0.0.1", 0));
+      Switch.run(
+          sw -> {
+            var received = sw.forkPromise(
+                () -> {
+                  try (SocketChannel peer = server.accept()) {
+                    BufferSink got = Flow.bufferSink();
+                    Flow.copy(Flow.of(peer), got);
+                    return got.toByteArray();
+                  }
+                });
+            try (SocketChannel ch = SocketChannel.open(server.getLocalAddress())) {
+              TwoWay conn = Flow.of(ch);
+              assertEquals(data.length, Flow.copy(new TransferOnly(in), conn));
+              conn.shutdown(ShutdownCommand.SEND);
+              assertArrayEquals(data, received.await());
+            }
+          });
+    }
+  }
+
+  @Test
   void channelToFileCopyUsesTransferFrom() throws IOException {
     byte[] data = new byte[200_000];
     new Random(2).nextBytes(data);
