@@ -18,15 +18,15 @@ public final class IoErrors {
    * The unchecked exception to throw for {@code e}, raised by I/O on the calling thread.
    *
    * <p>Cancellation interrupts the fiber, and the JDK reacts by closing the channel: the
-   * resulting {@link ClosedByInterruptException}, {@link InterruptedIOException}, or any other
-   * I/O error seen while the fiber is cancelled (a stream whose socket the interrupt closed, an
+   * resulting {@link ClosedByInterruptException}, or any I/O error seen while the fiber is
+   * cancelled (an {@link InterruptedIOException}, a stream whose socket the interrupt closed, an
    * {@link AsynchronousCloseException}) is a cancellation, not an I/O failure. The original
-   * exception is kept as a suppressed exception so the closed channel is explained.
+   * exception is kept as a suppressed exception so the closed channel is explained. An {@link
+   * InterruptedIOException} of a fiber that is not cancelled, such as a {@link
+   * java.net.SocketTimeoutException} from a timed read, stays an I/O failure.
    */
   public static RuntimeException unchecked(IOException e) {
-    if (e instanceof ClosedByInterruptException
-        || e instanceof InterruptedIOException
-        || cancelled()) {
+    if (e instanceof ClosedByInterruptException || cancelled()) {
       Cancelled c = Interrupts.cancelledByInterrupt(null);
       c.addSuppressed(e);
       return c;

@@ -229,6 +229,48 @@ class FlowTest {
   }
 
   @Test
+  void aReadTimeoutIsAnIoFailureNotACancellation() {
+    InputStream timesOut =
+        new InputStream() {
+          @Override
+          public int read() throws IOException {
+            throw new java.net.SocketTimeoutException("read timed out");
+          }
+        };
+    UncheckedIOException e =
+        assertThrows(
+            UncheckedIOException.class, () -> Flow.source(timesOut).read(ByteBuffer.allocate(1)));
+    assertInstanceOf(java.net.SocketTimeoutException.class, e.getCause());
+  }
+
+  @Test
+  void anIoErrorSeenWhileCancelledIsCancelled() {
+    RuntimeException why = new RuntimeException("stop");
+    java.util.concurrent.atomic.AtomicReference<Cancel.Context> current =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    // The cancellation arrives while the read is under way and closes the stream under it.
+    InputStream closedUnderUs =
+        new InputStream() {
+          @Override
+          public int read() throws IOException {
+            current.get().cancel(why);
+            throw new IOException("Socket closed");
+          }
+        };
+    Cancelled c =
+        assertThrows(
+            Cancelled.class,
+            () ->
+                Cancel.sub(
+                    ctx -> {
+                      current.set(ctx);
+                      Flow.source(closedUnderUs).read(ByteBuffer.allocate(1));
+                    }));
+    assertSame(why, c.reason());
+    assertEquals("Socket closed", c.getSuppressed()[0].getMessage());
+  }
+
+  @Test
   void aNonBlockingChannelIsRejectedWithAClearMessage() throws IOException {
     Pipe pipe = Pipe.open();
     try (Pipe.SourceChannel r = pipe.source(); Pipe.SinkChannel w = pipe.sink()) {
