@@ -70,6 +70,7 @@ public final class BufWriter implements AutoCloseable {
   private Throwable failure;
   private boolean failureReported;
   private boolean flusherRunning;
+  private volatile Switch.ReleaseHandle releaseHook; // set before the flusher starts
   private long appended; // bytes accepted by write calls, ever
   private long flushed; // bytes the sink accepted, ever
 
@@ -124,7 +125,7 @@ public final class BufWriter implements AutoCloseable {
     w.flusherRunning = true; // before the fork: the flusher clears it when it stops
     // A daemon cancelled before it ever ran never clears the flag itself: the switch's release
     // does, so writers left waiting for it send the buffer themselves.
-    sw.onRelease(w::flusherStopped);
+    w.releaseHook = sw.onRelease(w::flusherStopped);
     sw.forkDaemon(w::runFlusher);
     return w;
   }
@@ -505,6 +506,8 @@ public final class BufWriter implements AutoCloseable {
       }
     } finally {
       flusherStopped();
+      // A long-lived switch (a server's) must not collect one hook per closed writer.
+      releaseHook.remove();
     }
   }
 
