@@ -1,5 +1,6 @@
 /**
- * eio-core: switches, fibers on virtual threads, cancellation, promises.
+ * eio-core: switches, fibers on virtual threads, cancellation, promises, and byte flows ({@code
+ * dev.eio.io}: sources, sinks, buffered readers and writers).
  *
  * <p>Start with {@link dev.eio.Eio#run} and {@link dev.eio.Switch}. Micrometer's metrics and
  * context-propagation libraries are optional: eio runs without them.
@@ -10,6 +11,7 @@ module dev.eio.core {
   requires static context.propagation;
 
   exports dev.eio;
+  exports dev.eio.io;
   exports dev.eio.metrics;
   exports dev.eio.parallel;
   exports dev.eio.internal.events to

@@ -1,5 +1,8 @@
 package dev.eio;
 
+import dev.eio.io.Flow;
+import dev.eio.io.Sink;
+import dev.eio.io.Source;
 import dev.eio.parallel.DomainManager;
 
 /**
@@ -7,25 +10,46 @@ import dev.eio.parallel.DomainManager;
  * capability cannot use that kind of effect, and tests pass in substitutes.
  *
  * <p>{@link #clock()} is the system clock under {@link Eio#run}, a {@link VirtualClock} under
- * {@link VirtualClock#run}.
+ * {@link VirtualClock#run}. Standard input and output are byte flows ({@link dev.eio.io}): wrap
+ * them in a {@link dev.eio.io.BufReader} or {@link dev.eio.io.BufWriter} to read lines or coalesce
+ * writes.
  *
  * <pre>{@code
- * Eio.run(env -> Time.withTimeout(env.clock(), Duration.ofSeconds(1), () -> work()));
+ * Eio.run(env -> {
+ *   BufReader in = BufReader.of(env.stdin());
+ *   for (String line : in.lines()) {
+ *     env.stdout().write((line.toUpperCase() + "\n").getBytes(UTF_8));
+ *   }
+ * });
  * }</pre>
  */
 public final class Env {
   private final Clock clock;
   private final DomainManager domains;
+  private final Source stdin;
+  private final Sink stdout;
+  private final Sink stderr;
 
+  /** The capabilities of a run, with the process's own standard streams. */
   Env(Clock clock, DomainManager domains) {
+    this(clock, domains, Flow.source(System.in), Flow.sink(System.out), Flow.sink(System.err));
+  }
+
+  Env(Clock clock, DomainManager domains, Source stdin, Sink stdout, Sink stderr) {
     if (clock == null) {
       throw new NullPointerException("clock");
     }
     if (domains == null) {
       throw new NullPointerException("domains");
     }
+    if (stdin == null || stdout == null || stderr == null) {
+      throw new NullPointerException("stdin, stdout and stderr must be non-null");
+    }
     this.clock = clock;
     this.domains = domains;
+    this.stdin = stdin;
+    this.stdout = stdout;
+    this.stderr = stderr;
   }
 
   /** The clock: wall-clock and monotonic time, cancellable sleeps. */
@@ -39,6 +63,24 @@ public final class Env {
    */
   public DomainManager domains() {
     return domains;
+  }
+
+  /**
+   * Standard input. Reading it is not interruptible in the JDK: a cancelled fiber blocked in it
+   * sees the cancellation when the read returns.
+   */
+  public Source stdin() {
+    return stdin;
+  }
+
+  /** Standard output; every write is flushed to it. */
+  public Sink stdout() {
+    return stdout;
+  }
+
+  /** Standard error; every write is flushed to it. */
+  public Sink stderr() {
+    return stderr;
   }
 
   @Override
