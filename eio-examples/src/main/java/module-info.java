@@ -1,6 +1,8 @@
 /** Runnable examples of eio-java; each class has a {@code main}. */
 module dev.eio.examples {
   requires dev.eio.core;
+  requires java.management;
+  requires jdk.management;
   requires micrometer.core;
   requires context.propagation;
   requires org.slf4j;
