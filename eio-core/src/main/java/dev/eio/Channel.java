@@ -83,6 +83,8 @@ public final class Channel<T> implements Iterable<T> {
   private final ChannelNodeQueue senders = new ChannelNodeQueue(); // guarded by lock
   private final ChannelNodeQueue receivers = new ChannelNodeQueue(); // guarded by lock
   private Closed closed; // guarded by lock
+  // A waiter completed under the lock, woken by unlockAndWake once the lock is free.
+  private ChannelWaiter toWake; // guarded by lock
   private volatile boolean closedForSend;
 
   private Channel(int capacity) {
@@ -166,7 +168,7 @@ public final class Channel<T> implements Iterable<T> {
       node = new ChannelNode(w, 0, item);
       senders.add(node);
     } finally {
-      lock.unlock();
+      unlockAndWake();
     }
     ChannelNode won = awaitOrDequeue(w, node, senders);
     if (won.value instanceof Closed c) {
@@ -191,7 +193,7 @@ public final class Channel<T> implements Iterable<T> {
       }
       return r == null;
     } finally {
-      lock.unlock();
+      unlockAndWake();
     }
   }
 
@@ -224,7 +226,7 @@ public final class Channel<T> implements Iterable<T> {
     try {
       x = pollLocked();
     } finally {
-      lock.unlock();
+      unlockAndWake();
     }
     if (x == EMPTY) {
       return Optional.empty();
@@ -252,7 +254,7 @@ public final class Channel<T> implements Iterable<T> {
       node = new ChannelNode(w, 0, null);
       receivers.add(node);
     } finally {
-      lock.unlock();
+      unlockAndWake();
     }
     return awaitOrDequeue(w, node, receivers).value;
   }
@@ -304,7 +306,19 @@ public final class Channel<T> implements Iterable<T> {
   private static void failAll(ChannelNodeQueue q, Closed c) {
     for (ChannelNode n; (n = q.poll()) != null; ) {
       n.value = c;
-      n.waiter.complete(n);
+      if (n.waiter.complete(n)) {
+        n.waiter.wake();
+      }
+    }
+  }
+
+  /** Releases the lock, then wakes the waiter the operation completed, if any. */
+  private void unlockAndWake() {
+    ChannelWaiter w = toWake;
+    toWake = null;
+    lock.unlock();
+    if (w != null) {
+      w.wake();
     }
   }
 
@@ -364,6 +378,7 @@ public final class Channel<T> implements Iterable<T> {
     for (ChannelNode n; (n = receivers.poll()) != null; ) {
       n.value = item;
       if (n.waiter.complete(n)) {
+        toWake = n.waiter;
         return null;
       }
     }
@@ -382,6 +397,7 @@ public final class Channel<T> implements Iterable<T> {
       for (ChannelNode n; (n = senders.poll()) != null; ) {
         Object y = n.value;
         if (n.waiter.complete(n)) {
+          toWake = n.waiter;
           buffer.addLast(y);
           break;
         }
@@ -391,6 +407,7 @@ public final class Channel<T> implements Iterable<T> {
     for (ChannelNode n; (n = senders.poll()) != null; ) {
       Object y = n.value;
       if (n.waiter.complete(n)) {
+        toWake = n.waiter;
         return y;
       }
     }
@@ -670,7 +687,7 @@ public final class Channel<T> implements Iterable<T> {
       }
     } finally {
       for (int i = locks.length - 1; i >= 0; i--) {
-        locks[i].lock.unlock();
+        locks[i].unlockAndWake();
       }
     }
     if (ready >= 0) {

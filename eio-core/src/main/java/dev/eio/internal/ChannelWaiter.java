@@ -2,6 +2,7 @@ package dev.eio.internal;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A fiber blocked in a channel operation or a select: it is claimed exactly once, either by a
@@ -38,16 +39,18 @@ public final class ChannelWaiter {
 
   /**
    * Claims the waiter for {@code node} (called by a peer holding {@code node}'s channel lock,
-   * after it wrote the node's value) and wakes its thread.
+   * after it wrote the node's value). The caller then {@link #wake}s it, preferably after
+   * releasing the lock so the woken fiber does not run into it.
    *
    * @return whether the claim won; when not, the node is dead and the value write is void
    */
   public boolean complete(ChannelNode node) {
-    if (STATE.compareAndSet(this, null, node)) {
-      java.util.concurrent.locks.LockSupport.unpark(thread);
-      return true;
-    }
-    return false;
+    return STATE.compareAndSet(this, null, node);
+  }
+
+  /** Unparks the waiting fiber (after {@link #complete}). */
+  public void wake() {
+    LockSupport.unpark(thread);
   }
 
   /**
