@@ -240,6 +240,66 @@ class ChannelTest {
   }
 
   @Test
+  void aReceiveCompletedJustBeforeItsCancellationReturnsTheItemAndStaysCancelled() {
+    Channel<String> ch = Channel.rendezvous();
+    AtomicReference<Thread> receiver = new AtomicReference<>();
+    AtomicReference<Cancel.Context> ctx = new AtomicReference<>();
+    AtomicReference<String> got = new AtomicReference<>();
+    Switch.run(
+        sw -> {
+          sw.fork(
+              () ->
+                  assertThrows(
+                      Cancelled.class,
+                      () ->
+                          Cancel.sub(
+                              c -> {
+                                ctx.set(c);
+                                receiver.set(Thread.currentThread());
+                                got.set(ch.receive());
+                                ch.receive(); // the cancellation shows at the next wait
+                              })));
+          awaitParked(receiver);
+          ch.send("item"); // completes the receiver...
+          ctx.get().cancel(new RuntimeException("too late")); // ...before it runs again
+        });
+    assertEquals("item", got.get());
+    assertFalse(ch.trySend("x"));
+  }
+
+  @Test
+  void aSendCompletedJustBeforeItsCancellationCountsAsSent() {
+    Channel<String> ch = Channel.rendezvous();
+    AtomicReference<Thread> sender = new AtomicReference<>();
+    AtomicReference<Cancel.Context> ctx = new AtomicReference<>();
+    AtomicBoolean sent = new AtomicBoolean();
+    String got =
+        Switch.call(
+            sw -> {
+              sw.fork(
+                  () ->
+                      assertThrows(
+                          Cancelled.class,
+                          () ->
+                              Cancel.sub(
+                                  c -> {
+                                    ctx.set(c);
+                                    sender.set(Thread.currentThread());
+                                    ch.send("item");
+                                    sent.set(true);
+                                    ch.send("never"); // the cancellation shows at the next wait
+                                  })));
+              awaitParked(sender);
+              String x = ch.receive(); // completes the sender...
+              ctx.get().cancel(new RuntimeException("too late")); // ...before it runs again
+              return x;
+            });
+    assertEquals("item", got);
+    assertTrue(sent.get());
+    assertEquals(Optional.empty(), ch.tryReceive());
+  }
+
+  @Test
   void cancelledSendNeverDeliversItsItem() {
     for (int cap : new int[] {0, 1}) {
       Channel<String> ch = Channel.create(cap);
