@@ -66,6 +66,8 @@ import java.util.function.Supplier;
  */
 public final class Channel<T> implements Iterable<T> {
   private static final AtomicLong IDS = new AtomicLong();
+  // Yields before parking; measured in B2 (ADR 4): 2 cut rendezvous cost by about a third.
+  private static final int YIELDS = 2;
   private static final long CENTURY = Duration.ofDays(36_525).toNanos();
 
   // Returned by pollLocked when there is nothing to take and the channel is open.
@@ -446,6 +448,11 @@ public final class Channel<T> implements Iterable<T> {
    */
   private static ChannelNode awaitWinner(ChannelWaiter w, boolean timed, long deadline) {
     ChannelNode won;
+    // A peer we just woke, or that is about to complete us, is often queued on our own carrier:
+    // letting it run first saves a park/unpark round trip. Spinning instead would keep it out.
+    for (int i = 0; i < YIELDS && w.winner() == null; i++) {
+      Thread.yield();
+    }
     while ((won = w.winner()) == null) {
       if (timed) {
         long left = deadline - System.nanoTime();
