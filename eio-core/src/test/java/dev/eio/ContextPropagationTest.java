@@ -94,6 +94,29 @@ class ContextPropagationTest {
   }
 
   @Test
+  void domainSectionsForkJoinTasksAndExecutorJobsSeeTheCallersContext() {
+    List<String> seen = new CopyOnWriteArrayList<>();
+    REQUEST_ID.set("req-cpu");
+    try {
+      Switch.run(
+          sw -> {
+            var domains = dev.eio.parallel.DomainManager.create(sw, 2);
+            domains.run(
+                () -> {
+                  seen.add(REQUEST_ID.get()); // the section, on a pool thread
+                  Fiber.both(
+                      () -> seen.add(REQUEST_ID.get()), () -> seen.add(REQUEST_ID.get()));
+                });
+            var pool = dev.eio.parallel.ExecutorPool.create(sw, domains, 1);
+            pool.submit(0.5, () -> seen.add(REQUEST_ID.get()));
+          });
+    } finally {
+      REQUEST_ID.remove();
+    }
+    assertEquals(List.of("req-cpu", "req-cpu", "req-cpu", "req-cpu"), seen);
+  }
+
+  @Test
   void nothingIsCapturedWhenNothingIsSet() {
     List<String> seen = new CopyOnWriteArrayList<>();
     Switch.run(sw -> sw.fork(() -> seen.add(String.valueOf(REQUEST_ID.get()))));

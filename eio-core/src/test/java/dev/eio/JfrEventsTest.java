@@ -23,7 +23,8 @@ class JfrEventsTest {
               "dev.eio.SwitchOpened",
               "dev.eio.SwitchClosed",
               "dev.eio.FiberFailed",
-              "dev.eio.CancellationDelivered")) {
+              "dev.eio.CancellationDelivered",
+              "dev.eio.DomainJob")) {
         rs.enable(e);
         rs.onEvent(e, events::add);
       }
@@ -39,12 +40,16 @@ class JfrEventsTest {
                           () -> {
                             throw new IllegalStateException("boom");
                           })));
+      Switch.run(
+          "jfr-domains",
+          sw -> dev.eio.parallel.DomainManager.create(sw, 1).run(() -> "computed"));
       Switch.run("jfr-marker", sw -> {});
       await()
           .atMost(Duration.ofSeconds(30))
           .until(() -> has(events, "dev.eio.SwitchClosed", "switchName", "jfr-marker"));
     }
     assertTrue(has(events, "dev.eio.SwitchOpened", "switchName", "jfr-ok"));
+    assertTrue(has(events, "dev.eio.DomainJob", "outcome", "ok"), events.toString());
     RecordedEvent ok = find(events, "dev.eio.SwitchClosed", "jfr-ok");
     assertEquals("ok", ok.getString("outcome"));
     assertEquals(1, ok.getInt("fibersForked"));

@@ -34,7 +34,14 @@ public final class CoreBench {
       switch (b) {
         case "b1" -> b1();
         case "b3" -> b3();
-        case "b1x" -> { for (int i = 0; i < 3; i++) b1(); }
+        case "b1-profile" -> {
+          // only our side, long enough for a profiler (JFR) to see where the time goes
+          long sum = 0;
+          for (int i = 0; i < 300; i++) {
+            sum += b1Switch();
+          }
+          System.out.println("eio fork+join: " + sum / 300 + " ns/fiber on average");
+        }
         case "b6" -> b6();
         default -> throw new IllegalArgumentException("unknown benchmark '" + b + "': use b1 b3 b6");
       }

@@ -2,6 +2,7 @@ package dev.eio.internal;
 
 import dev.eio.Cancelled;
 import dev.eio.WrappedCheckedException;
+import dev.eio.internal.events.DomainJobEvent;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RecursiveAction;
@@ -23,6 +24,7 @@ public final class DomainSection<T> extends RecursiveAction {
   private final transient CancelContext ctx;
   private final transient FiberState caller;
   private final transient Thread waiter;
+  private final transient Object context; // the caller's ThreadLocal context, if registered
   private transient T value;
   private transient Throwable failure;
   private volatile boolean done;
@@ -32,6 +34,7 @@ public final class DomainSection<T> extends RecursiveAction {
     this.ctx = ctx;
     this.caller = caller;
     this.waiter = Thread.currentThread();
+    this.context = ContextPropagation.capture();
   }
 
   /**
@@ -70,6 +73,9 @@ public final class DomainSection<T> extends RecursiveAction {
 
   @Override
   protected void compute() {
+    DomainJobEvent event = new DomainJobEvent();
+    event.begin();
+    AutoCloseable restored = ContextPropagation.restore(context);
     try {
       ForkJoinEngine.runAsFiber(
           ctx,
@@ -84,6 +90,12 @@ public final class DomainSection<T> extends RecursiveAction {
     } catch (Throwable t) {
       failure = t;
     } finally {
+      ContextPropagation.close(restored);
+      if (event.shouldCommit()) {
+        event.caller = caller.thread().getName();
+        event.outcome = failure == null ? "ok" : String.valueOf(failure);
+        event.commit();
+      }
       done = true;
       LockSupport.unpark(waiter);
     }

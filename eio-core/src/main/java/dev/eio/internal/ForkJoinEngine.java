@@ -97,12 +97,14 @@ public final class ForkJoinEngine implements Engine {
     private final int index;
     private final transient CancelContext ctx;
     private final transient FiberState parent;
+    private final transient Object context; // the forker's ThreadLocal context, if registered
 
     Sub(Group g, int index, CancelContext ctx, FiberState parent) {
       this.g = g;
       this.index = index;
       this.ctx = ctx;
       this.parent = parent;
+      this.context = ContextPropagation.capture();
     }
 
     @Override
@@ -118,7 +120,12 @@ public final class ForkJoinEngine implements Engine {
         }
         return;
       }
-      runAsFiber(ctx, parent, () -> g.runTask(index));
+      AutoCloseable restored = ContextPropagation.restore(context);
+      try {
+        runAsFiber(ctx, parent, () -> g.runTask(index));
+      } finally {
+        ContextPropagation.close(restored);
+      }
     }
   }
 }

@@ -1,12 +1,19 @@
 package dev.eio.metrics;
 
 import dev.eio.internal.Stats;
+import dev.eio.parallel.DomainManager;
+import dev.eio.parallel.ExecutorPool;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.ToDoubleFunction;
 
@@ -27,15 +34,32 @@ import java.util.function.ToDoubleFunction;
  *   <tr><td>{@code eio.switches.active}</td><td>gauge</td><td>switches open now</td></tr>
  *   <tr><td>{@code eio.cancellations}</td><td>counter</td><td>cancellation contexts
  *       cancelled</td></tr>
+ *   <tr><td>{@code eio.domains.running}</td><td>gauge</td><td>domains running work now (tag
+ *       {@code name})</td></tr>
+ *   <tr><td>{@code eio.domains.queued}</td><td>gauge</td><td>sections and tasks waiting for a
+ *       domain</td></tr>
+ *   <tr><td>{@code eio.domains.steals}</td><td>counter</td><td>tasks stolen between
+ *       domains</td></tr>
+ *   <tr><td>{@code eio.executor.running}</td><td>gauge</td><td>executor-pool jobs running (tag
+ *       {@code name})</td></tr>
+ *   <tr><td>{@code eio.executor.queued}</td><td>gauge</td><td>executor-pool jobs
+ *       waiting</td></tr>
+ *   <tr><td>{@code eio.executor.load}</td><td>gauge</td><td>weight of the running jobs per
+ *       worker, 0 to 1</td></tr>
  * </table>
  *
  * <pre>{@code
  * MeterRegistry registry = new SimpleMeterRegistry();
- * new EioMetrics().bindTo(registry);
+ * Eio.run(env -> {
+ *   new EioMetrics().withDomains("main", env.domains()).bindTo(registry);
+ *   ...
+ * });
  * }</pre>
  */
 public final class EioMetrics implements MeterBinder {
   private final List<Tag> tags;
+  private final Map<String, DomainManager> domains;
+  private final Map<String, ExecutorPool> pools;
 
   /** A binder with no extra tags. */
   public EioMetrics() {
@@ -44,11 +68,39 @@ public final class EioMetrics implements MeterBinder {
 
   /** A binder adding {@code tags} to every meter. */
   public EioMetrics(Iterable<Tag> tags) {
-    this.tags = List.copyOf(toList(tags));
+    this(List.copyOf(toList(tags)), Map.of(), Map.of());
+  }
+
+  private EioMetrics(
+      List<Tag> tags, Map<String, DomainManager> domains, Map<String, ExecutorPool> pools) {
+    this.tags = tags;
+    this.domains = domains;
+    this.pools = pools;
+  }
+
+  /** A binder that also publishes the load of {@code manager}, tagged {@code name=<name>}. */
+  public EioMetrics withDomains(String name, DomainManager manager) {
+    return new EioMetrics(tags, with(domains, name, manager), pools);
+  }
+
+  /** A binder that also publishes the load of {@code pool}, tagged {@code name=<name>}. */
+  public EioMetrics withExecutorPool(String name, ExecutorPool pool) {
+    return new EioMetrics(tags, domains, with(pools, name, pool));
+  }
+
+  private static <V> Map<String, V> with(Map<String, V> m, String name, V v) {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(v, "the object to measure");
+    if (m.containsKey(name)) {
+      throw new IllegalArgumentException("name '" + name + "' is already bound");
+    }
+    Map<String, V> copy = new LinkedHashMap<>(m);
+    copy.put(name, v);
+    return Collections.unmodifiableMap(copy);
   }
 
   private static List<Tag> toList(Iterable<Tag> tags) {
-    java.util.ArrayList<Tag> out = new java.util.ArrayList<>();
+    List<Tag> out = new ArrayList<>();
     tags.forEach(out::add);
     return out;
   }
@@ -73,6 +125,44 @@ public final class EioMetrics implements MeterBinder {
         "eio.switches.active",
         "Switches open now",
         s -> Stats.SWITCHES_OPENED.sum() - Stats.SWITCHES_CLOSED.sum());
+    domains.forEach(
+        (name, d) -> {
+          List<Tag> t = named(name);
+          Gauge.builder("eio.domains.running", d, m -> m.load().running())
+              .description("Domains running a section or a fork/join task")
+              .tags(t)
+              .register(registry);
+          Gauge.builder("eio.domains.queued", d, m -> m.load().queued())
+              .description("Sections and tasks waiting for a domain")
+              .tags(t)
+              .register(registry);
+          FunctionCounter.builder("eio.domains.steals", d, m -> m.load().steals())
+              .description("Tasks taken from another domain's queue")
+              .tags(t)
+              .register(registry);
+        });
+    pools.forEach(
+        (name, p) -> {
+          List<Tag> t = named(name);
+          Gauge.builder("eio.executor.running", p, x -> x.load().running())
+              .description("Executor-pool jobs running")
+              .tags(t)
+              .register(registry);
+          Gauge.builder("eio.executor.queued", p, x -> x.load().queued())
+              .description("Executor-pool jobs waiting for a worker")
+              .tags(t)
+              .register(registry);
+          Gauge.builder("eio.executor.load", p, x -> x.load().weight() / x.load().workers())
+              .description("Weight of the running jobs per worker, 0 to 1")
+              .tags(t)
+              .register(registry);
+        });
+  }
+
+  private List<Tag> named(String name) {
+    List<Tag> t = new ArrayList<>(tags);
+    t.add(Tag.of("name", name));
+    return t;
   }
 
   private void counter(MeterRegistry r, String name, String help, LongAdder adder) {

@@ -106,6 +106,26 @@ public final class DomainManager {
   }
 
   /**
+   * A snapshot of the pool's load, for monitoring ({@code dev.eio.metrics.EioMetrics} publishes
+   * it). The figures are estimates read without stopping the pool.
+   *
+   * @param domains the number of domains
+   * @param running domains running a section or a fork/join task now
+   * @param queued sections and tasks waiting for a domain
+   * @param steals tasks taken from another domain's queue since the pool started
+   */
+  public record Load(int domains, int running, long queued, long steals) {}
+
+  /** The pool's load now; see {@link Load}. */
+  public Load load() {
+    return new Load(
+        domains,
+        pool.getActiveThreadCount(),
+        pool.getQueuedSubmissionCount() + pool.getQueuedTaskCount(),
+        pool.getStealCount());
+  }
+
+  /**
    * Runs {@code fn} on a domain and returns its value; see the class comment for the guarantees.
    *
    * @throws dev.eio.Cancelled when the caller is cancelled (after {@code fn} has returned)

@@ -4,6 +4,7 @@ import dev.eio.Cancel;
 import dev.eio.Cancelled;
 import dev.eio.Promise;
 import dev.eio.Switch;
+import dev.eio.internal.ContextPropagation;
 import dev.eio.internal.Interrupts;
 import java.util.ArrayDeque;
 import java.util.Objects;
@@ -46,6 +47,8 @@ public final class ExecutorPool {
   // Guarded by lock.
   private final ArrayDeque<Job<?>> queue = new ArrayDeque<>();
   private int liveWorkers;
+  private int runningJobs; // guarded by lock
+  private long unitsInUse; // guarded by lock
   private boolean closed;
 
   private ExecutorPool(DomainManager domains, int workers) {
@@ -82,6 +85,27 @@ public final class ExecutorPool {
   /** The number of workers. */
   public int workers() {
     return workers;
+  }
+
+  /**
+   * A snapshot of the pool's load, for monitoring ({@code dev.eio.metrics.EioMetrics} publishes
+   * it).
+   *
+   * @param workers the number of workers
+   * @param running jobs running now
+   * @param queued jobs waiting for a worker
+   * @param weight the sum of the weights of the running jobs (at most {@code workers})
+   */
+  public record Load(int workers, int running, int queued, double weight) {}
+
+  /** The pool's load now; see {@link Load}. */
+  public Load load() {
+    lock.lock();
+    try {
+      return new Load(workers, runningJobs, queue.size(), (double) unitsInUse / UNIT);
+    } finally {
+      lock.unlock();
+    }
   }
 
   /**
@@ -179,6 +203,8 @@ public final class ExecutorPool {
           queue.removeFirst();
           free[0] -= head.units;
           head.state = State.RUNNING;
+          runningJobs++;
+          unitsInUse += head.units;
           return head;
         }
         changed.await();
@@ -194,6 +220,8 @@ public final class ExecutorPool {
     lock.lock();
     try {
       free[0] += units;
+      runningJobs--;
+      unitsInUse -= units;
       changed.signalAll();
     } finally {
       lock.unlock();
@@ -235,6 +263,7 @@ public final class ExecutorPool {
     State state = State.QUEUED;
     Cancel.Context ctx;
     Throwable cancelledBy;
+    final Object context = ContextPropagation.capture(); // the submitter's, if registered
 
     Job(ExecutorPool pool, long units, Callable<T> fn) {
       this.pool = pool;
@@ -244,6 +273,7 @@ public final class ExecutorPool {
 
     /** Runs on a fiber of the worker's switch. */
     void run(long[] free) {
+      AutoCloseable restored = ContextPropagation.restore(context);
       try {
         T v =
             Cancel.subCall(
@@ -271,6 +301,7 @@ public final class ExecutorPool {
         }
         finished.countDown();
         pool.release(free, units);
+        ContextPropagation.close(restored);
       }
     }
 

@@ -69,6 +69,46 @@ class EioMetricsTest {
     assertEquals("test", registry.get("eio.fibers.started").meter().getId().getTag("app"));
   }
 
+  @Test
+  void domainAndExecutorPoolMetersFollowTheirLoad() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    Switch.run(
+        sw -> {
+          dev.eio.parallel.DomainManager domains = dev.eio.parallel.DomainManager.create(sw, 2);
+          dev.eio.parallel.ExecutorPool pool = dev.eio.parallel.ExecutorPool.create(sw, domains, 1);
+          new EioMetrics()
+              .withDomains("cpu", domains)
+              .withExecutorPool("jobs", pool)
+              .bindTo(registry);
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> new EioMetrics().withDomains("cpu", domains).withDomains("cpu", domains));
+          CountDownLatch inSection = new CountDownLatch(1);
+          CountDownLatch release = new CountDownLatch(1);
+          sw.fork(
+              () ->
+                  pool.submit(
+                      1.0,
+                      () -> {
+                        inSection.countDown();
+                        release.await();
+                        return null;
+                      }));
+          inSection.await();
+          org.awaitility.Awaitility.await()
+              .until(() -> registry.get("eio.domains.running").tag("name", "cpu").gauge().value() >= 1);
+          assertEquals(1.0, registry.get("eio.executor.running").tag("name", "jobs").gauge().value());
+          assertEquals(1.0, registry.get("eio.executor.load").tag("name", "jobs").gauge().value());
+          // a second job waits behind the first: the whole worker is taken
+          sw.fork(() -> pool.submit(0.5, () -> null));
+          org.awaitility.Awaitility.await()
+              .until(() -> registry.get("eio.executor.queued").tag("name", "jobs").gauge().value() == 1);
+          release.countDown();
+        });
+    assertEquals(0.0, registry.get("eio.executor.running").tag("name", "jobs").gauge().value());
+    assertTrue(registry.get("eio.domains.steals").tag("name", "cpu").functionCounter().count() >= 0);
+  }
+
   private static double count(SimpleMeterRegistry r, String name) {
     return r.get(name).functionCounter().count();
   }

@@ -1,0 +1,348 @@
+package dev.eio.bench;
+
+import dev.eio.Channel;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.LinkedTransferQueue;
+import java.util.concurrent.SynchronousQueue;
+import java.util.function.IntFunction;
+
+/**
+ * B2: {@link Channel} against {@code ArrayBlockingQueue}, {@code SynchronousQueue}, {@code
+ * LinkedTransferQueue} and Jox {@code Channel}, all driven from virtual threads, in one JVM run.
+ *
+ * <p>Shapes: 1 producer/1 consumer and 4/4 at capacities 0, 1, 16 and 1024 (each baseline where
+ * it has that capacity: {@code SynchronousQueue} and {@code LinkedTransferQueue.transfer} only
+ * at 0, {@code ArrayBlockingQueue} only above 0), then Eio's {@code bench_stream} shape (sender
+ * fibers sending 1..100,000 to one receiver that sums them; the sum is checked). Each line is the
+ * median of the measured rounds after warm-up rounds; the ratio is baseline time / our time (above
+ * 1: we are faster).
+ *
+ * <p>Arguments (all optional): {@code items=N} items per round (default 400000), {@code
+ * rounds=N} measured rounds (default 5), {@code warmup=N} (default 3), {@code only=PREFIX} runs
+ * only the lines whose shape and capacity start with PREFIX (e.g. {@code only=4P/4C} or
+ * {@code only=stream10}).
+ */
+public final class ChannelBench {
+  private ChannelBench() {}
+
+  /** The operations a queue under test offers, blocking. */
+  interface Q {
+    void put(Integer x) throws Exception;
+
+    Integer take() throws Exception;
+  }
+
+  private static final Integer[] VALUES = new Integer[1024];
+
+  static {
+    for (int i = 0; i < VALUES.length; i++) {
+      VALUES[i] = i + 1;
+    }
+  }
+
+  record Impl(String name, IntFunction<Q> make) {}
+
+  static Q eio(int capacity) {
+    Channel<Integer> ch = Channel.create(capacity);
+    return new Q() {
+      @Override
+      public void put(Integer x) {
+        ch.send(x);
+      }
+
+      @Override
+      public Integer take() {
+        return ch.receive();
+      }
+    };
+  }
+
+  static Q jox(int capacity) {
+    com.softwaremill.jox.Channel<Integer> ch =
+        capacity == 0
+            ? com.softwaremill.jox.Channel.newRendezvousChannel()
+            : com.softwaremill.jox.Channel.newBufferedChannel(capacity);
+    return new Q() {
+      @Override
+      public void put(Integer x) throws InterruptedException {
+        ch.send(x);
+      }
+
+      @Override
+      public Integer take() throws InterruptedException {
+        return ch.receive();
+      }
+    };
+  }
+
+  static Q abq(int capacity) {
+    ArrayBlockingQueue<Integer> q = new ArrayBlockingQueue<>(capacity);
+    return new Q() {
+      @Override
+      public void put(Integer x) throws InterruptedException {
+        q.put(x);
+      }
+
+      @Override
+      public Integer take() throws InterruptedException {
+        return q.take();
+      }
+    };
+  }
+
+  static Q sync(int capacity) {
+    SynchronousQueue<Integer> q = new SynchronousQueue<>();
+    return new Q() {
+      @Override
+      public void put(Integer x) throws InterruptedException {
+        q.put(x);
+      }
+
+      @Override
+      public Integer take() throws InterruptedException {
+        return q.take();
+      }
+    };
+  }
+
+  static Q ltqTransfer(int capacity) {
+    LinkedTransferQueue<Integer> q = new LinkedTransferQueue<>();
+    return new Q() {
+      @Override
+      public void put(Integer x) throws InterruptedException {
+        q.transfer(x);
+      }
+
+      @Override
+      public Integer take() throws InterruptedException {
+        return q.take();
+      }
+    };
+  }
+
+  static Q ltqUnbounded(int capacity) {
+    LinkedTransferQueue<Integer> q = new LinkedTransferQueue<>();
+    return new Q() {
+      @Override
+      public void put(Integer x) {
+        q.put(x);
+      }
+
+      @Override
+      public Integer take() throws InterruptedException {
+        return q.take();
+      }
+    };
+  }
+
+  /**
+   * Moves {@code items} items from {@code producers} to {@code consumers} virtual threads; returns
+   * ns per item, after checking that the received values sum to the sent ones.
+   */
+  static double run(Q q, int producers, int consumers, int items) throws Exception {
+    long[] sums = new long[consumers];
+    long expected = 0;
+    for (int i = 0; i < items; i++) {
+      expected += VALUES[i & 1023];
+    }
+    List<Thread> threads = new ArrayList<>();
+    Throwable[] failure = new Throwable[1];
+    long t0 = System.nanoTime();
+    for (int p = 0; p < producers; p++) {
+      int from = (int) ((long) items * p / producers);
+      int to = (int) ((long) items * (p + 1) / producers);
+      threads.add(
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    try {
+                      for (int i = from; i < to; i++) {
+                        q.put(VALUES[i & 1023]);
+                      }
+                    } catch (Throwable e) {
+                      failure[0] = e;
+                    }
+                  }));
+    }
+    for (int c = 0; c < consumers; c++) {
+      int k = c;
+      int n = (int) ((long) items * (c + 1) / consumers) - (int) ((long) items * c / consumers);
+      threads.add(
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    try {
+                      long s = 0;
+                      for (int i = 0; i < n; i++) {
+                        s += q.take();
+                      }
+                      sums[k] = s;
+                    } catch (Throwable e) {
+                      failure[0] = e;
+                    }
+                  }));
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    long dt = System.nanoTime() - t0;
+    if (failure[0] != null) {
+      throw new IllegalStateException("benchmark run failed", failure[0]);
+    }
+    if (Arrays.stream(sums).sum() != expected) {
+      throw new IllegalStateException("lost or duplicated items: sum " + Arrays.stream(sums).sum());
+    }
+    return (double) dt / items;
+  }
+
+  /**
+   * Eio's bench_stream: {@code senders} fibers together send 1..n, one receiver sums them.
+   */
+  static double stream(Q q, int senders, int n) throws Exception {
+    List<Thread> threads = new ArrayList<>();
+    long t0 = System.nanoTime();
+    for (int s = 0; s < senders; s++) {
+      int k = s;
+      threads.add(
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    try {
+                      for (int i = k + 1; i <= n; i += senders) {
+                        q.put(i);
+                      }
+                    } catch (Exception e) {
+                      throw new IllegalStateException(e);
+                    }
+                  }));
+    }
+    long[] sum = new long[1];
+    threads.add(
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  try {
+                    long s = 0;
+                    for (int i = 0; i < n; i++) {
+                      s += q.take();
+                    }
+                    sum[0] = s;
+                  } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                  }
+                }));
+    for (Thread t : threads) {
+      t.join();
+    }
+    long dt = System.nanoTime() - t0;
+    if (sum[0] != (long) n * (n + 1) / 2) {
+      throw new IllegalStateException("bench_stream sum " + sum[0] + " != " + (long) n * (n + 1) / 2);
+    }
+    return (double) dt / n;
+  }
+
+  interface Round {
+    double run(Impl impl) throws Exception;
+  }
+
+  /**
+   * Runs every implementation once per round, round-robin, so that load changes on a shared
+   * machine hit all of them alike; returns each one's median ns/item over the measured rounds.
+   */
+  static double[] medians(List<Impl> impls, Round r, int warmup, int rounds) throws Exception {
+    double[][] xs = new double[impls.size()][rounds];
+    for (int i = 0; i < warmup + rounds; i++) {
+      for (int k = 0; k < impls.size(); k++) {
+        double ns = r.run(impls.get(k));
+        if (i >= warmup) {
+          xs[k][i - warmup] = ns;
+        }
+      }
+    }
+    double[] m = new double[impls.size()];
+    for (int k = 0; k < m.length; k++) {
+      Arrays.sort(xs[k]);
+      m[k] = xs[k][rounds / 2];
+    }
+    return m;
+  }
+
+  static void print(String shape, int cap, List<Impl> impls, double[] ns) {
+    for (int k = 0; k < impls.size(); k++) {
+      System.out.printf(
+          Locale.ROOT,
+          "%-10s %-8d %-32s %10.1f %9.2fx%n",
+          shape, cap, impls.get(k).name(), ns[k], ns[k] / ns[0]);
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    int items = 400_000;
+    int rounds = 5;
+    int warmup = 3;
+    String only = null;
+    for (String a : args) {
+      String[] kv = a.split("=", 2);
+      if (kv.length != 2) {
+        throw new IllegalArgumentException("arguments are key=value, got '" + a + "'");
+      }
+      if (kv[0].equals("only")) {
+        only = kv[1];
+        continue;
+      }
+      int v = Integer.parseInt(kv[1]);
+      switch (kv[0]) {
+        case "items" -> items = v;
+        case "rounds" -> rounds = v;
+        case "warmup" -> warmup = v;
+        default -> throw new IllegalArgumentException("unknown argument '" + kv[0] + "'");
+      }
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "B2 Channel: %d items/round, median of %d rounds after %d warm-up; JDK %s, %d cpus%n",
+        items, rounds, warmup, Runtime.version(), Runtime.getRuntime().availableProcessors());
+    System.out.printf(Locale.ROOT, "%-10s %-8s %-32s %10s %10s%n", "shape", "capacity", "impl", "ns/item", "ours is");
+    int[][] shapes = {{1, 1}, {4, 4}};
+    for (int[] shape : shapes) {
+      for (int cap : new int[] {0, 1, 16, 1024}) {
+        List<Impl> impls = new ArrayList<>();
+        impls.add(new Impl("eio Channel", ChannelBench::eio));
+        impls.add(new Impl("Jox Channel", ChannelBench::jox));
+        if (cap == 0) {
+          impls.add(new Impl("SynchronousQueue", ChannelBench::sync));
+          impls.add(new Impl("LinkedTransferQueue.transfer", ChannelBench::ltqTransfer));
+        } else {
+          impls.add(new Impl("ArrayBlockingQueue", ChannelBench::abq));
+          if (cap == 1024) {
+            impls.add(new Impl("LinkedTransferQueue (unbounded)", ChannelBench::ltqUnbounded));
+          }
+        }
+        String shapeName = shape[0] + "P/" + shape[1] + "C";
+        if (only != null && !(shapeName + " " + cap).startsWith(only)) {
+          continue;
+        }
+        int n = items;
+        double[] ns =
+            medians(impls, impl -> run(impl.make().apply(cap), shape[0], shape[1], n), warmup, rounds);
+        print(shapeName, cap, impls, ns);
+      }
+    }
+    int n = 100_000;
+    for (int cap : new int[] {0, 16}) {
+      if (only != null && !("stream10 " + cap).startsWith(only)) {
+        continue;
+      }
+      List<Impl> impls = new ArrayList<>();
+      impls.add(new Impl("eio Channel", ChannelBench::eio));
+      impls.add(new Impl("Jox Channel", ChannelBench::jox));
+      impls.add(cap == 0 ? new Impl("SynchronousQueue", ChannelBench::sync) : new Impl("ArrayBlockingQueue", ChannelBench::abq));
+      double[] ns = medians(impls, impl -> stream(impl.make().apply(cap), 10, n), warmup, rounds);
+      print("stream10", cap, impls, ns);
+    }
+  }
+}

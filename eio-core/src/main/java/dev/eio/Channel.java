@@ -1,0 +1,784 @@
+package dev.eio;
+
+import dev.eio.internal.ChannelNode;
+import dev.eio.internal.ChannelNodeQueue;
+import dev.eio.internal.ChannelWaiter;
+import dev.eio.internal.Interrupts;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * A FIFO channel between fibers (Eio's {@code Stream}), with a capacity of 0 (rendezvous: a send
+ * completes only when a receiver takes the item), N (bounded buffer) or unbounded, plus closing
+ * and {@link #select select} over several channels.
+ *
+ * <p><b>Ordering.</b> Items are received in the order their sends completed. Blocked senders and
+ * blocked receivers are each served first-come, first-served: a waiting receiver gets an item
+ * before a receiver that arrives later, a waiting sender's item enters the buffer before the item
+ * of a sender that arrives later.
+ *
+ * <p><b>Cancellation.</b> {@link #send}, {@link #receive} and {@link #select} block and are
+ * cancellable: a cancelled operation throws {@link Cancelled} and did not happen (the item was not
+ * delivered, resp. not taken from the channel). An operation that completed before its fiber saw
+ * the cancellation returns normally and leaves the fiber cancelled (the next blocking call
+ * throws). So no item is ever lost or delivered twice; in particular a {@code receive} that loses
+ * a {@link Fiber#first} race has not consumed anything. Like Eio, an operation that can complete
+ * at once does so without checking for cancellation; {@link #trySend} and {@link #tryReceive}
+ * never block and never throw {@link Cancelled}.
+ *
+ * <p><b>Closing.</b> {@link #close()} means "done": further sends throw {@link
+ * ChannelClosedException}, senders blocked at that moment throw it too (their items were never
+ * accepted), and receivers first drain the buffered items, then throw {@link
+ * ChannelClosedException} with no cause. {@link #fail(Throwable)} means "broken": the buffered
+ * items are dropped and every receive throws {@link ChannelClosedException} whose cause is the
+ * failure. A for-each loop over the channel receives until it is closed, then ends normally; on a
+ * failed channel it throws.
+ *
+ * <p><b>Memory.</b> A bounded channel holds at most its capacity of items; items are not {@code
+ * null}. All state is guarded by one lock per channel; a blocked operation costs one small node
+ * per channel it waits on, removed when it completes, is cancelled or times out.
+ *
+ * <pre>{@code
+ * Channel<String> lines = Channel.create(16);
+ * Switch.run(sw -> {
+ *   sw.fork(() -> {
+ *     try (var in = Files.newBufferedReader(file)) {
+ *       for (String l; (l = in.readLine()) != null; ) lines.send(l);
+ *       lines.close();
+ *     } catch (IOException e) {
+ *       lines.fail(e);
+ *     }
+ *   });
+ *   for (String line : lines) System.out.println(line);
+ * });
+ * }</pre>
+ *
+ * @param <T> the type of the items
+ */
+public final class Channel<T> implements Iterable<T> {
+  private static final AtomicLong IDS = new AtomicLong();
+  // Yields before parking; measured in B2 (ADR 4): 2 cut rendezvous cost by about a third.
+  private static final int YIELDS = 2;
+  private static final long CENTURY = Duration.ofDays(36_525).toNanos();
+
+  // Returned by pollLocked when there is nothing to take and the channel is open.
+  private static final Object EMPTY = new Object();
+  // Returned by offerLocked when the item cannot be accepted without waiting.
+  private static final Object FULL = new Object();
+
+  /** The closed state; as a node value it tells the woken fiber that the channel closed. */
+  private record Closed(Throwable cause) {}
+
+  private final long id = IDS.incrementAndGet(); // the order in which select locks channels
+  private final int capacity; // Integer.MAX_VALUE when unbounded
+  private final ReentrantLock lock = new ReentrantLock();
+  private final ArrayDeque<Object> buffer; // guarded by lock
+  private final ChannelNodeQueue senders = new ChannelNodeQueue(); // guarded by lock
+  private final ChannelNodeQueue receivers = new ChannelNodeQueue(); // guarded by lock
+  private Closed closed; // guarded by lock
+  // A waiter completed under the lock, woken by unlockAndWake once the lock is free.
+  private ChannelWaiter toWake; // guarded by lock
+  private volatile boolean closedForSend;
+
+  private Channel(int capacity) {
+    this.capacity = capacity;
+    this.buffer = new ArrayDeque<>(Math.min(capacity, 1024));
+  }
+
+  /**
+   * Creates a channel holding up to {@code capacity} items; {@code 0} makes a rendezvous channel,
+   * where {@link #send} waits for a receiver.
+   *
+   * @throws IllegalArgumentException when {@code capacity} is negative
+   */
+  public static <T> Channel<T> create(int capacity) {
+    if (capacity < 0) {
+      throw new IllegalArgumentException("capacity must be >= 0, got " + capacity);
+    }
+    return new Channel<>(capacity);
+  }
+
+  /** Creates a rendezvous channel (capacity 0): each send waits until a receiver takes it. */
+  public static <T> Channel<T> rendezvous() {
+    return new Channel<>(0);
+  }
+
+  /** Creates a channel without a capacity limit: {@link #send} never waits. */
+  public static <T> Channel<T> unbounded() {
+    return new Channel<>(Integer.MAX_VALUE);
+  }
+
+  /** The capacity, {@link Integer#MAX_VALUE} for an unbounded channel. */
+  public int capacity() {
+    return capacity;
+  }
+
+  /** The number of buffered items (those whose send completed and that nobody received yet). */
+  public int size() {
+    lock.lock();
+    try {
+      return buffer.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Whether {@link #close()} or {@link #fail(Throwable)} was called: no more sends succeed,
+   * though buffered items may remain to be received after a plain close.
+   */
+  public boolean isClosed() {
+    return closedForSend;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Sending and receiving
+
+  /**
+   * Sends {@code item}, waiting while the buffer is full (for a rendezvous channel: until a
+   * receiver takes it).
+   *
+   * @throws NullPointerException when {@code item} is null
+   * @throws ChannelClosedException when the channel is closed or failed, before or while waiting
+   *     (the item was not accepted)
+   * @throws Cancelled when the fiber is cancelled while waiting (the item was not accepted)
+   */
+  public void send(T item) {
+    requireItem(item);
+    ChannelWaiter w;
+    ChannelNode node;
+    lock.lock();
+    try {
+      Object r = offerLocked(item);
+      if (r == null) {
+        return;
+      }
+      if (r instanceof Closed c) {
+        throw sendClosed(c);
+      }
+      Interrupts.check();
+      w = new ChannelWaiter();
+      node = new ChannelNode(w, 0, item);
+      senders.add(node);
+    } finally {
+      unlockAndWake();
+    }
+    ChannelNode won = awaitOrDequeue(w, node, senders);
+    if (won.value instanceof Closed c) {
+      throw sendClosed(c);
+    }
+  }
+
+  /**
+   * Sends {@code item} only if that needs no waiting.
+   *
+   * @return whether the item was accepted (buffered or handed to a waiting receiver)
+   * @throws NullPointerException when {@code item} is null
+   * @throws ChannelClosedException when the channel is closed or failed
+   */
+  public boolean trySend(T item) {
+    requireItem(item);
+    lock.lock();
+    try {
+      Object r = offerLocked(item);
+      if (r instanceof Closed c) {
+        throw sendClosed(c);
+      }
+      return r == null;
+    } finally {
+      unlockAndWake();
+    }
+  }
+
+  /**
+   * Receives the oldest item, waiting until there is one.
+   *
+   * @throws ChannelClosedException when the channel is closed and drained (no cause) or failed
+   *     (the failure as cause)
+   * @throws Cancelled when the fiber is cancelled while waiting (no item was taken)
+   */
+  public T receive() {
+    Object x = receiveOrClosed();
+    if (x instanceof Closed c) {
+      throw receiveClosed(c);
+    }
+    @SuppressWarnings("unchecked")
+    T item = (T) x;
+    return item;
+  }
+
+  /**
+   * Receives the oldest item if one is available without waiting.
+   *
+   * @return the item, or empty when none is buffered and no sender is waiting
+   * @throws ChannelClosedException when the channel is closed and drained, or failed
+   */
+  public Optional<T> tryReceive() {
+    Object x;
+    lock.lock();
+    try {
+      x = pollLocked();
+    } finally {
+      unlockAndWake();
+    }
+    if (x == EMPTY) {
+      return Optional.empty();
+    }
+    if (x instanceof Closed c) {
+      throw receiveClosed(c);
+    }
+    @SuppressWarnings("unchecked")
+    T item = (T) x;
+    return Optional.of(item);
+  }
+
+  /** An item, or the {@link Closed} state once the channel is closed and drained, or failed. */
+  private Object receiveOrClosed() {
+    ChannelWaiter w;
+    ChannelNode node;
+    lock.lock();
+    try {
+      Object x = pollLocked();
+      if (x != EMPTY) {
+        return x;
+      }
+      Interrupts.check();
+      w = new ChannelWaiter();
+      node = new ChannelNode(w, 0, null);
+      receivers.add(node);
+    } finally {
+      unlockAndWake();
+    }
+    return awaitOrDequeue(w, node, receivers).value;
+  }
+
+  /**
+   * Closes the channel: receivers drain the buffered items and then learn it is closed; blocked
+   * and later senders throw {@link ChannelClosedException}.
+   *
+   * @return whether this call closed it (false when it already was closed or failed)
+   */
+  public boolean close() {
+    return closeWith(new Closed(null));
+  }
+
+  /**
+   * Fails the channel with {@code failure}: buffered items are dropped, every receive and send
+   * throws {@link ChannelClosedException} with {@code failure} as its cause.
+   *
+   * @return whether this call failed it (false when it already was closed or failed)
+   * @throws NullPointerException when {@code failure} is null
+   */
+  public boolean fail(Throwable failure) {
+    if (failure == null) {
+      throw new NullPointerException("failure must not be null");
+    }
+    return closeWith(new Closed(failure));
+  }
+
+  private boolean closeWith(Closed c) {
+    lock.lock();
+    try {
+      if (closed != null) {
+        return false;
+      }
+      closed = c;
+      closedForSend = true;
+      if (c.cause() != null) {
+        buffer.clear();
+      }
+      // Waiting receivers exist only when the buffer is empty, so waking them loses nothing.
+      failAll(senders, c);
+      failAll(receivers, c);
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private static void failAll(ChannelNodeQueue q, Closed c) {
+    for (ChannelNode n; (n = q.poll()) != null; ) {
+      n.value = c;
+      if (n.waiter.complete(n)) {
+        n.waiter.wake();
+      }
+    }
+  }
+
+  /** Releases the lock, then wakes the waiter the operation completed, if any. */
+  private void unlockAndWake() {
+    ChannelWaiter w = toWake;
+    toWake = null;
+    lock.unlock();
+    if (w != null) {
+      w.wake();
+    }
+  }
+
+  /**
+   * Receives until the channel is closed. {@code hasNext} blocks for the next item, returns false
+   * once the channel is closed and drained, and throws {@link ChannelClosedException} when it
+   * failed (and {@link Cancelled} when the fiber is cancelled while waiting).
+   */
+  @Override
+  public Iterator<T> iterator() {
+    return new Iterator<>() {
+      private Object next; // received but not yet returned by next()
+      private boolean done;
+
+      @Override
+      public boolean hasNext() {
+        if (next != null) {
+          return true;
+        }
+        if (done) {
+          return false;
+        }
+        Object x = receiveOrClosed();
+        if (x instanceof Closed c) {
+          if (c.cause() != null) {
+            throw receiveClosed(c);
+          }
+          done = true;
+          return false;
+        }
+        next = x;
+        return true;
+      }
+
+      @Override
+      public T next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException("channel is closed");
+        }
+        @SuppressWarnings("unchecked")
+        T item = (T) next;
+        next = null;
+        return item;
+      }
+    };
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The state machine; every method here runs under the lock.
+
+  /** Accepts {@code item}: null when done, FULL when it must wait, or the Closed state. */
+  private Object offerLocked(Object item) {
+    if (closed != null) {
+      return closed;
+    }
+    // A receiver waits only while the buffer is empty, so handing over keeps FIFO order.
+    for (ChannelNode n; (n = receivers.poll()) != null; ) {
+      n.value = item;
+      if (n.waiter.complete(n)) {
+        toWake = n.waiter;
+        return null;
+      }
+    }
+    if (buffer.size() < capacity) {
+      buffer.addLast(item);
+      return null;
+    }
+    return FULL;
+  }
+
+  /** Takes the oldest item: the item, EMPTY when it must wait, or the Closed state. */
+  private Object pollLocked() {
+    Object x = buffer.pollFirst();
+    if (x != null) {
+      // A slot freed: the oldest waiting sender's item moves in behind the others.
+      for (ChannelNode n; (n = senders.poll()) != null; ) {
+        Object y = n.value;
+        if (n.waiter.complete(n)) {
+          toWake = n.waiter;
+          buffer.addLast(y);
+          break;
+        }
+      }
+      return x;
+    }
+    for (ChannelNode n; (n = senders.poll()) != null; ) {
+      Object y = n.value;
+      if (n.waiter.complete(n)) {
+        toWake = n.waiter;
+        return y;
+      }
+    }
+    return closed != null ? closed : EMPTY;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Waiting
+
+  /**
+   * Waits for a peer to complete {@code node}; when the fiber is cancelled first, takes the node
+   * out of {@code queue} and throws {@link Cancelled}.
+   */
+  private ChannelNode awaitOrDequeue(ChannelWaiter w, ChannelNode node, ChannelNodeQueue queue) {
+    boolean completed = false;
+    try {
+      ChannelNode won = awaitWinner(w, false, 0L);
+      completed = true;
+      return won;
+    } finally {
+      if (!completed) {
+        lock.lock();
+        try {
+          queue.remove(node);
+        } finally {
+          lock.unlock();
+        }
+      }
+    }
+  }
+
+  /**
+   * Parks until a peer completes one of {@code w}'s nodes and returns it. Returns null when the
+   * deadline passed first, throws {@link Cancelled} when the fiber was cancelled first; in both
+   * cases no node completed (the waiter's single CAS decides which came first).
+   */
+  private static ChannelNode awaitWinner(ChannelWaiter w, boolean timed, long deadline) {
+    ChannelNode won;
+    // A peer we just woke, or that is about to complete us, is often queued on our own carrier:
+    // letting it run first saves a park/unpark round trip. Spinning instead would keep it out.
+    for (int i = 0; i < YIELDS && w.winner() == null; i++) {
+      Thread.yield();
+    }
+    while ((won = w.winner()) == null) {
+      if (timed) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0L) {
+          if (w.cancel()) {
+            return null;
+          }
+          continue; // completed just in time
+        }
+        LockSupport.parkNanos(w, left);
+      } else {
+        LockSupport.park(w);
+      }
+      if (w.winner() == null && Thread.interrupted()) {
+        if (w.cancel()) {
+          throw Interrupts.cancelledByInterrupt(null);
+        }
+        // Completed before we saw the interrupt: report the completion, keep the cancellation.
+        Thread.currentThread().interrupt();
+      }
+    }
+    return won;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Select
+
+  /**
+   * One alternative of a {@link #select}: a receive or send on a channel, a default or a timeout.
+   * Build clauses with {@link Channel#onReceive}, {@link Channel#onSend}, {@link
+   * Channel#onDefault} and {@link Channel#onTimeout}.
+   *
+   * @param <R> the type of the value select returns when this clause is chosen
+   */
+  public static final class Clause<R> {
+    private static final int RECEIVE = 0;
+    private static final int SEND = 1;
+    private static final int DEFAULT = 2;
+    private static final int TIMEOUT = 3;
+
+    private final int kind;
+    private final Channel<?> channel;
+    private final Object item;
+    private final Function<Object, ? extends R> onItem;
+    private final Supplier<? extends R> onDone;
+    private final long timeoutNanos;
+
+    private Clause(
+        int kind,
+        Channel<?> channel,
+        Object item,
+        Function<Object, ? extends R> onItem,
+        Supplier<? extends R> onDone,
+        long timeoutNanos) {
+      this.kind = kind;
+      this.channel = channel;
+      this.item = item;
+      this.onItem = onItem;
+      this.onDone = onDone;
+      this.timeoutNanos = timeoutNanos;
+    }
+
+    R run(Object value) {
+      if (value instanceof Closed c) {
+        throw kind == SEND ? sendClosed(c) : receiveClosed(c);
+      }
+      return kind == RECEIVE ? onItem.apply(value) : onDone.get();
+    }
+
+    @Override
+    public String toString() {
+      return switch (kind) {
+        case RECEIVE -> "onReceive(" + channel + ")";
+        case SEND -> "onSend(" + channel + ")";
+        case DEFAULT -> "onDefault";
+        default -> "onTimeout(" + Duration.ofNanos(timeoutNanos) + ")";
+      };
+    }
+  }
+
+  /**
+   * A select clause that receives an item from this channel and returns {@code fn(item)}. When
+   * the channel is closed and drained (or failed), the clause is ready and {@link #select} throws
+   * {@link ChannelClosedException}.
+   */
+  public <R> Clause<R> onReceive(Function<? super T, ? extends R> fn) {
+    if (fn == null) {
+      throw new NullPointerException("fn must not be null");
+    }
+    @SuppressWarnings("unchecked")
+    Function<Object, ? extends R> f = (Function<Object, ? extends R>) fn;
+    return new Clause<>(Clause.RECEIVE, this, null, f, null, 0L);
+  }
+
+  /**
+   * A select clause that sends {@code item} on this channel and then returns {@code fn.get()}.
+   * When the channel is closed, the clause is ready and {@link #select} throws {@link
+   * ChannelClosedException}.
+   */
+  public <R> Clause<R> onSend(T item, Supplier<? extends R> fn) {
+    requireItem(item);
+    if (fn == null) {
+      throw new NullPointerException("fn must not be null");
+    }
+    return new Clause<>(Clause.SEND, this, item, null, fn, 0L);
+  }
+
+  /** A select clause chosen when no other clause can happen at once: select then never waits. */
+  public static <R> Clause<R> onDefault(Supplier<? extends R> fn) {
+    if (fn == null) {
+      throw new NullPointerException("fn must not be null");
+    }
+    return new Clause<>(Clause.DEFAULT, null, null, null, fn, 0L);
+  }
+
+  /**
+   * A select clause chosen when no other clause happened within {@code timeout} (real time,
+   * measured from the call to select).
+   */
+  public static <R> Clause<R> onTimeout(Duration timeout, Supplier<? extends R> fn) {
+    if (timeout == null) {
+      throw new NullPointerException("timeout must not be null");
+    }
+    if (fn == null) {
+      throw new NullPointerException("fn must not be null");
+    }
+    long nanos;
+    try {
+      nanos = timeout.toNanos();
+    } catch (ArithmeticException e) {
+      nanos = Long.MAX_VALUE; // longer than any run
+    }
+    return new Clause<>(Clause.TIMEOUT, null, null, null, fn, nanos);
+  }
+
+  /**
+   * Waits until exactly one of the clauses happens and returns the value of its function.
+   *
+   * <p>When several clauses can happen at once, the first in argument order wins. Otherwise the
+   * caller waits on all channel clauses at once; the first peer to complete one of them wins and
+   * the others are withdrawn without effect. A {@link #onDefault default} clause is chosen when
+   * no channel clause can happen at once; a {@link #onTimeout timeout} clause when none happened
+   * in time. The chosen clause's function runs in the calling fiber after the exchange.
+   *
+   * <p>Cancellation: a cancelled select throws {@link Cancelled} and no clause happened (nothing
+   * was sent or received).
+   *
+   * <pre>{@code
+   * String what = Channel.select(
+   *     orders.onReceive(o -> "order " + o),
+   *     audit.onSend(event, () -> "audited"),
+   *     Channel.onTimeout(Duration.ofSeconds(1), () -> "idle"));
+   * }</pre>
+   *
+   * @throws IllegalArgumentException when there is no channel clause, or more than one default
+   *     or timeout clause
+   * @throws ChannelClosedException when the chosen clause's channel is closed (or failed)
+   * @throws Cancelled when the fiber is cancelled while waiting
+   */
+  @SafeVarargs
+  public static <R> R select(Clause<? extends R>... clauses) {
+    if (clauses == null) {
+      throw new NullPointerException("clauses must not be null");
+    }
+    return select(java.util.Arrays.asList(clauses));
+  }
+
+  /** {@link #select(Clause[])} with the clauses in a list. */
+  public static <R> R select(List<? extends Clause<? extends R>> clauses) {
+    if (clauses == null) {
+      throw new NullPointerException("clauses must not be null");
+    }
+    int n = clauses.size();
+    Clause<? extends R> fallback = null; // the default or timeout clause
+    int channelClauses = 0;
+    for (int i = 0; i < n; i++) {
+      Clause<? extends R> c = clauses.get(i);
+      if (c == null) {
+        throw new NullPointerException("clause " + i + " must not be null");
+      }
+      if (c.kind == Clause.DEFAULT || c.kind == Clause.TIMEOUT) {
+        if (fallback != null) {
+          throw new IllegalArgumentException(
+              "select takes at most one default or timeout clause, got " + fallback + " and " + c);
+        }
+        fallback = c;
+      } else {
+        channelClauses++;
+      }
+    }
+    if (channelClauses == 0) {
+      throw new IllegalArgumentException("select needs at least one send or receive clause");
+    }
+    Channel<?>[] locks = lockOrder(clauses, channelClauses);
+    ChannelWaiter w = null;
+    ChannelNode[] nodes = null;
+    int ready = -1;
+    Object readyValue = null;
+    // A timeout beyond a century cannot expire in this run (and would overflow nanoTime sums).
+    boolean timed =
+        fallback != null && fallback.kind == Clause.TIMEOUT && fallback.timeoutNanos < CENTURY;
+    long deadline = timed ? System.nanoTime() + fallback.timeoutNanos : 0L;
+    // Holding every involved lock, the channels cannot change under us, so the clause found
+    // ready really happens, and registering on all channels is one atomic step.
+    for (Channel<?> ch : locks) {
+      ch.lock.lock();
+    }
+    try {
+      for (int i = 0; i < n && ready < 0; i++) {
+        Clause<? extends R> c = clauses.get(i);
+        if (c.kind == Clause.RECEIVE) {
+          Object x = c.channel.pollLocked();
+          if (x != EMPTY) {
+            ready = i;
+            readyValue = x;
+          }
+        } else if (c.kind == Clause.SEND) {
+          Object r = c.channel.offerLocked(c.item);
+          if (r != FULL) {
+            ready = i;
+            readyValue = r;
+          }
+        }
+      }
+      if (ready < 0 && (fallback == null || fallback.kind == Clause.TIMEOUT)) {
+        Interrupts.check();
+        w = new ChannelWaiter();
+        nodes = new ChannelNode[n];
+        for (int i = 0; i < n; i++) {
+          Clause<? extends R> c = clauses.get(i);
+          if (c.kind == Clause.RECEIVE) {
+            nodes[i] = new ChannelNode(w, i, null);
+            c.channel.receivers.add(nodes[i]);
+          } else if (c.kind == Clause.SEND) {
+            nodes[i] = new ChannelNode(w, i, c.item);
+            c.channel.senders.add(nodes[i]);
+          }
+        }
+      }
+    } finally {
+      for (int i = locks.length - 1; i >= 0; i--) {
+        locks[i].unlockAndWake();
+      }
+    }
+    if (ready >= 0) {
+      return clauses.get(ready).run(readyValue);
+    }
+    if (w == null) {
+      return fallback.onDone.get();
+    }
+    ChannelNode won = null;
+    try {
+      won = awaitWinner(w, timed, deadline);
+    } finally {
+      withdraw(clauses, nodes, won);
+    }
+    if (won == null) {
+      return fallback.onDone.get();
+    }
+    return clauses.get(won.clause).run(won.value);
+  }
+
+  /** The distinct channels of the clauses, in id order (the global lock order). */
+  private static Channel<?>[] lockOrder(List<? extends Clause<?>> clauses, int channelClauses) {
+    Channel<?>[] order = new Channel<?>[channelClauses];
+    int k = 0;
+    for (Clause<?> c : clauses) {
+      Channel<?> ch = c.channel;
+      if (ch == null) {
+        continue;
+      }
+      int j = k - 1;
+      while (j >= 0 && order[j].id > ch.id) {
+        j--;
+      }
+      if (j >= 0 && order[j] == ch) {
+        continue; // already there
+      }
+      System.arraycopy(order, j + 1, order, j + 2, k - j - 1);
+      order[j + 1] = ch;
+      k++;
+    }
+    return k == order.length ? order : java.util.Arrays.copyOf(order, k);
+  }
+
+  /** Takes the nodes that did not win out of their channels' queues. */
+  private static void withdraw(List<? extends Clause<?>> clauses, ChannelNode[] nodes, ChannelNode won) {
+    for (int i = 0; i < nodes.length; i++) {
+      ChannelNode node = nodes[i];
+      if (node == null || node == won) {
+        continue;
+      }
+      Clause<?> c = clauses.get(i);
+      Channel<?> ch = c.channel;
+      ch.lock.lock();
+      try {
+        (c.kind == Clause.SEND ? ch.senders : ch.receivers).remove(node);
+      } finally {
+        ch.lock.unlock();
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private static void requireItem(Object item) {
+    if (item == null) {
+      throw new NullPointerException("item must not be null (channels carry no nulls)");
+    }
+  }
+
+  private static ChannelClosedException sendClosed(Closed c) {
+    return new ChannelClosedException(
+        c.cause() == null ? "cannot send: channel is closed" : "cannot send: channel failed",
+        c.cause());
+  }
+
+  private static ChannelClosedException receiveClosed(Closed c) {
+    return new ChannelClosedException(
+        c.cause() == null ? "channel is closed and drained" : "channel failed: " + c.cause(),
+        c.cause());
+  }
+
+  @Override
+  public String toString() {
+    String cap = capacity == Integer.MAX_VALUE ? "unbounded" : Integer.toString(capacity);
+    return "Channel#" + id + "[capacity=" + cap + (closedForSend ? ", closed]" : "]");
+  }
+}

@@ -1,0 +1,69 @@
+package dev.eio.internal;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A fiber blocked in a channel operation or a select: it is claimed exactly once, either by a
+ * peer that completes one of its {@link ChannelNode}s or by its owner that gives up (cancelled or
+ * timed out), never both.
+ *
+ * <p>A peer writes the node's value first and then claims the waiter with one CAS, so the owner
+ * that sees itself claimed (a volatile read) also sees the value. One waiter may be registered on
+ * several channels (a select); the CAS picks the one node that happened.
+ */
+public final class ChannelWaiter {
+  private static final Object CANCELLED = new Object();
+  private static final VarHandle STATE;
+
+  static {
+    try {
+      STATE = MethodHandles.lookup().findVarHandle(ChannelWaiter.class, "state", Object.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /** The fiber to unpark. */
+  public final Thread thread;
+
+  // null while waiting, then CANCELLED or the node that completed
+  @SuppressWarnings("unused")
+  private volatile Object state;
+
+  /** A waiter for the calling thread. */
+  public ChannelWaiter() {
+    this.thread = Thread.currentThread();
+  }
+
+  /**
+   * Claims the waiter for {@code node} (called by a peer holding {@code node}'s channel lock,
+   * after it wrote the node's value). The caller then {@link #wake}s it, preferably after
+   * releasing the lock so the woken fiber does not run into it.
+   *
+   * @return whether the claim won; when not, the node is dead and the value write is void
+   */
+  public boolean complete(ChannelNode node) {
+    return STATE.compareAndSet(this, null, node);
+  }
+
+  /** Unparks the waiting fiber (after {@link #complete}). */
+  public void wake() {
+    LockSupport.unpark(thread);
+  }
+
+  /**
+   * The owner gives up waiting.
+   *
+   * @return true when no peer completed a node first; false when one did (see {@link #winner()})
+   */
+  public boolean cancel() {
+    return STATE.compareAndSet(this, null, CANCELLED);
+  }
+
+  /** The node a peer completed, or {@code null} while waiting or after {@link #cancel()}. */
+  public ChannelNode winner() {
+    return state instanceof ChannelNode n ? n : null;
+  }
+}
