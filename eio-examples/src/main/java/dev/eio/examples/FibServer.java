@@ -200,8 +200,8 @@ public final class FibServer {
 
   /**
    * Runs the program as {@code main} does, printing to {@code out} and {@code err}, and returns
-   * the exit code: 0, or 2 after a bad flag (one line {@code error: ...} then the usage on {@code
-   * err}).
+   * the exit code: 0; 2 after a bad flag (one line {@code error: ...} then the usage on {@code
+   * err}); 1 when the sockets fail (one line {@code error: ...}, such as a port in use).
    */
   public static int run(String[] args, PrintStream out, PrintStream err) {
     if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
@@ -216,7 +216,15 @@ public final class FibServer {
       err.println(usage());
       return 2;
     }
-    List<Row> rows = Eio.call(env -> experiment(o, out));
+    List<Row> rows;
+    try {
+      rows = Eio.call(env -> experiment(o, out));
+    } catch (UncheckedIOException e) {
+      // The port is taken, say: a one-line reason is all the user needs.
+      out.println();
+      err.println("error: " + e.getMessage());
+      return 1;
+    }
     out.println();
     out.print(table(rows));
     return 0;

@@ -210,6 +210,19 @@ class FibServerTest {
   }
 
   @Test
+  void aPortInUseGivesOneErrorLineAndExitCode1() throws IOException {
+    try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      Output o = run("--n", "10", "--port", String.valueOf(taken.getLocalPort()));
+      assertEquals(1, o.code(), o.out());
+      List<String> lines = o.err().lines().toList();
+      assertEquals(1, lines.size(), o.err());
+      assertTrue(
+          lines.get(0).startsWith("error: cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": "),
+          lines.get(0));
+    }
+  }
+
+  @Test
   void repliesAreTheFibonacciNumbers() {
     long[] expected = {0, 1, 1, 2, 3, 5, 8, 13, 21, 34, 55};
     for (int n = 0; n < expected.length; n++) {
