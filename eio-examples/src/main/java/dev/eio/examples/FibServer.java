@@ -46,7 +46,7 @@ public final class FibServer {
   /** The largest {@code n} the server computes; fib(45) already takes seconds on one core. */
   public static final int MAX_N = 45;
 
-  /** The longest request line accepted, newline included. */
+  /** The longest request line accepted, in bytes before its newline. */
   public static final int MAX_LINE = 64;
 
   private FibServer() {}
