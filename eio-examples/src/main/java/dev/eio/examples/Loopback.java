@@ -110,15 +110,22 @@ final class Loopback {
    * @throws Cancelled when the calling fiber is cancelled (the listener is then closed)
    */
   static Connection accept(Switch sw, ServerSocketChannel listener) {
-    SocketChannel ch;
-    try {
-      ch = listener.accept();
-    } catch (IOException e) {
-      throw failure(e, "accept failed");
+    while (true) {
+      SocketChannel ch;
+      try {
+        ch = listener.accept();
+      } catch (IOException e) {
+        throw failure(e, "accept failed");
+      }
+      Connection c = own(sw, ch);
+      try {
+        noDelay(c);
+        return c;
+      } catch (UncheckedIOException e) {
+        // Some systems refuse options on a connection the peer already reset: that connection
+        // is gone, not the listener; wait for the next one.
+      }
     }
-    Connection c = own(sw, ch);
-    noDelay(c);
-    return c;
   }
 
   /**
