@@ -22,12 +22,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The multicore fib server experiment (the Quick start demo): a TCP server answering {@code fib
  * <n>} requests, each computed on a domain, loaded by 10 clients x 10 requests with one request
  * in flight per client, run with 1, 2, ... up to the number of cores in domains, and a table of
- * wall time, speedup, efficiency, requests/s and latency percentiles.
+ * wall time, speedup, efficiency, requests/s, latency percentiles and the cores the process got.
  *
  * <p><b>Guarantees.</b> Each row runs in a switch of its own that owns everything the row uses:
  * the {@link DomainManager} with that row's number of domains, the listening socket, the accept
  * loop, one fiber per connection and the clients; when the row ends every socket is closed and
- * every domain thread has stopped. The accept loop and the connection fibers never compute: each
+ * the row's domain pool has terminated. The accept loop and the connection fibers never compute: each
  * request's {@code fib} runs on a domain while the connection's fiber parks, so the server keeps
  * accepting and reading while every domain is busy. Malformed requests (not {@code fib <n>}, not a
  * number, {@code n} above {@value #MAX_N}, longer than {@value #MAX_LINE} bytes, a last line
