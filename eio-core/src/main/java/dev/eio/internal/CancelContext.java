@@ -53,14 +53,12 @@ public final class CancelContext {
   }
 
   private static final VarHandle HEAD;
-  private static final VarHandle DEAD_COUNT;
   private static final VarHandle PRUNING;
 
   static {
     try {
       MethodHandles.Lookup l = MethodHandles.lookup();
       HEAD = l.findVarHandle(CancelContext.class, "head", Member.class);
-      DEAD_COUNT = l.findVarHandle(CancelContext.class, "deadCount", int.class);
       PRUNING = l.findVarHandle(CancelContext.class, "pruning", int.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
@@ -76,7 +74,7 @@ public final class CancelContext {
   private final Object label;
   private volatile Throwable reason;
   private volatile Member head;
-  private volatile int deadCount;
+  private int pushes; // since the last prune; racy increments only delay a prune a little
   private volatile int pruneAt = 64;
   private volatile int pruning; // 1 while one thread prunes; pruners never wait for each other
   private List<CancelContext> children; // guarded by this
@@ -259,13 +257,9 @@ public final class CancelContext {
     if (reason != null) {
       m.fiber().thread.interrupt();
     }
-  }
-
-  /** Marks {@code m} as gone; dead members are unlinked in batches. */
-  void leave(Member m) {
-    m.dead = true;
-    int dead = (int) DEAD_COUNT.getAndAdd(this, 1) + 1;
-    if (dead >= pruneAt && PRUNING.compareAndSet(this, 0, 1)) {
+    // Prune from the joining side: a leave is then one write to the member itself, with no
+    // shared counter for every carrier to contend on.
+    if (++pushes >= pruneAt && PRUNING.compareAndSet(this, 0, 1)) {
       try {
         prune();
       } finally {
@@ -274,15 +268,19 @@ public final class CancelContext {
     }
   }
 
+  /** Marks {@code m} as gone; dead members are unlinked by a later {@link #join}'s prune. */
+  void leave(Member m) {
+    m.dead = true;
+  }
+
   /**
    * Unlinks dead members behind the head (the head itself stays: only pushers move it). Runs
-   * when the dead outnumber a threshold that doubles with the live population, so the cost is
-   * amortized O(1) per leave. Only one pruner runs at a time; a concurrent {@link #cancel} walk
+   * once the joins since the last prune reach the live population found then (at least 64), so
+   * the cost is amortized O(1) per join and dead members never outnumber live ones by much. Only one pruner runs at a time; a concurrent {@link #cancel} walk
    * stays correct because an unlinked member keeps its own next pointer.
    */
   private void prune() {
     int live = 0;
-    int removed = 0;
     Member prev = head;
     if (prev == null) {
       return;
@@ -291,13 +289,12 @@ public final class CancelContext {
     for (Member m = prev.next; m != null; m = m.next) {
       if (m.dead) {
         prev.next = m.next;
-        removed++;
       } else {
         prev = m;
         live++;
       }
     }
-    DEAD_COUNT.getAndAdd(this, -removed);
+    pushes = 0;
     pruneAt = Math.max(64, live);
   }
 }
