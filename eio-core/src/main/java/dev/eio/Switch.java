@@ -371,7 +371,10 @@ public final class Switch {
       f.attach();
       Stats.FIBERS_STARTED.increment();
       try {
-        f.ctx().check();
+        // No cancellation check here: a fiber the switch accepted runs its task, which sees a
+        // cancellation at its first blocking operation (code relying on its task starting, such
+        // as a job handed over to it, stays consistent); only a fork into an already cancelled
+        // switch is refused.
         if (promise == null) {
           ((Task) task).run();
         } else {

@@ -179,7 +179,16 @@ public final class ExecutorPool {
           jobs -> {
             while (true) {
               Job<?> job = take(free);
-              jobs.fork(() -> job.run(free));
+              Promise<Void> forked =
+                  jobs.forkPromise(
+                      () -> {
+                        job.run(free);
+                        return null;
+                      });
+              if (forked.isResolved()) {
+                // The worker's switch was cancelled before the fork: the job will never run.
+                job.abandon(free);
+              }
             }
           });
     } finally {
@@ -303,6 +312,19 @@ public final class ExecutorPool {
         pool.release(free, units);
         ContextPropagation.close(restored);
       }
+    }
+
+    /** Fails a job that was taken but could not be started, and frees its weight. */
+    void abandon(long[] free) {
+      pool.lock.lock();
+      try {
+        state = State.DONE;
+      } finally {
+        pool.lock.unlock();
+      }
+      result.tryFail(new Cancelled("executor pool worker stopped before the job could start"));
+      finished.countDown();
+      pool.release(free, units);
     }
 
     /** The submitter gave up: drop the job when queued, else stop it and wait until it has. */
