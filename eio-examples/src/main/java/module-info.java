@@ -1,6 +1,7 @@
 /** Runnable examples of eio-java; each class has a {@code main}. */
 module dev.eio.examples {
   requires dev.eio.core;
+  requires dev.eio.net;
   requires micrometer.core;
   requires context.propagation;
   requires org.slf4j;
