@@ -35,7 +35,9 @@ import java.util.Optional;
  * not close the socket at the first write. {@link #readTimeout} gives reads a time limit that
  * does <i>not</i> cost the connection (TCP only); {@link #shutdown} with {@link
  * ShutdownCommand#RECEIVE} from another fiber wakes a blocked reader with end of input and keeps
- * the connection writable. Closing twice is harmless. One reader and one writer may use a
+ * the connection writable. A read first lets the other runnable fibers run once (a
+ * {@link Thread#yield}), which batches the server's work under load (ADR 11). Closing twice is
+ * harmless. One reader and one writer may use a
  * connection at the same time.
  *
  * <pre>{@code
@@ -49,6 +51,15 @@ import java.util.Optional;
  * }</pre>
  */
 public final class Connection implements TwoWay, AutoCloseable {
+  /**
+   * Whether {@link #read} lets the other runnable fibers go first (see ADR 11): by the time they
+   * have run, the peer's next bytes have often arrived, and the read returns them instead of
+   * parking the fiber and re-arming the poller. {@code -Ddev.eio.net.yieldBeforeRead=false} turns
+   * it off.
+   */
+  static final boolean YIELD_BEFORE_READ =
+      !"false".equals(System.getProperty("dev.eio.net.yieldBeforeRead"));
+
   private final SocketChannel channel;
   private final SocketAddress peer;
   private final SocketAddress local;
@@ -88,6 +99,9 @@ public final class Connection implements TwoWay, AutoCloseable {
     }
     // Checking first keeps a cancelled fiber from starting the read: the JDK would close the
     // socket at once.
+    if (YIELD_BEFORE_READ) {
+      Thread.yield();
+    }
     Fiber.check();
     try {
       int timeout = readTimeoutMillis;
