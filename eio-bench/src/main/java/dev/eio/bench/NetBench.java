@@ -26,7 +26,8 @@ import java.util.Map;
  *
  * <p>Arguments (all optional): {@code --seconds 0.7 --warmup 1 --rounds 3 --connections
  * 64,256,1000 --depths 1,16 --workloads echo,http --servers eio,netty-epoll,netty-nio,threads
- * --hold 10000}.
+ * --hold 10000}; server kind {@code eio-noyield} is the eio server with {@code
+ * -Ddev.eio.net.yieldBeforeRead=false}.
  */
 public final class NetBench {
   private NetBench() {}
@@ -225,6 +226,9 @@ public final class NetBench {
     }
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
     cmd.addAll(SERVER_JVM_FLAGS);
+    if (kind.equals("eio-noyield")) {
+      cmd.add("-Ddev.eio.net.yieldBeforeRead=false"); // the same server without ADR 11's yield
+    }
     String extra = System.getProperty("bench.serverJvmArgs", "");
     if (!extra.isBlank()) {
       cmd.addAll(List.of(extra.trim().split("\\s+")));

@@ -123,10 +123,10 @@ public final class NetBenchServers {
           }
         };
     switch (kind) {
-      case "eio" -> eio(lo, waitForParent);
+      case "eio", "eio-noyield" -> eio(lo, waitForParent);
       case "netty-epoll", "netty-nio" -> netty(lo, kind.equals("netty-epoll"), waitForParent);
       case "threads" -> threads(lo, waitForParent);
-      default -> throw new IllegalArgumentException("server kind must be eio, netty-epoll, netty-nio or threads, got " + kind);
+      default -> throw new IllegalArgumentException("server kind must be eio, eio-noyield, netty-epoll, netty-nio or threads, got " + kind);
     }
     System.exit(0);
   }
