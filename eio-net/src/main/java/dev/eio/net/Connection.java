@@ -99,7 +99,8 @@ public final class Connection implements TwoWay, AutoCloseable {
     }
     // Checking first keeps a cancelled fiber from starting the read: the JDK would close the
     // socket at once.
-    if (YIELD_BEFORE_READ) {
+    // Only fibers: on a platform thread a yield is a system call and batches nothing.
+    if (YIELD_BEFORE_READ && Thread.currentThread().isVirtual()) {
       Thread.yield();
     }
     Fiber.check();
