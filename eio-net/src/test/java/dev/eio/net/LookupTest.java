@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.eio.Cancel;
 import dev.eio.Eio;
 import dev.eio.Fiber;
 import dev.eio.Promise;
@@ -175,6 +176,45 @@ class LookupTest {
                         });
                 assertEquals("BY NAME", reply);
                 assertTrue(used[0].isClosed());
+              });
+        });
+  }
+
+  @Test
+  void aLookupWaitingForASlotIsCancellable() {
+    Eio.run(
+        env -> {
+          Promise<Void> release = Promise.create();
+          java.util.concurrent.CountDownLatch inLookup = new java.util.concurrent.CountDownLatch(1);
+          Net net =
+              new Net(
+                  env.clock(),
+                  1,
+                  host -> {
+                    inLookup.countDown();
+                    release.await();
+                    return new InetAddress[] {LOOP};
+                  });
+          Switch.run(
+              sw -> {
+                Promise<List<InetSocketAddress>> first = sw.forkPromise(() -> net.getaddrinfo("a", 1));
+                inLookup.await();
+                dev.eio.Cancelled c =
+                    assertThrows(
+                        dev.eio.Cancelled.class,
+                        () ->
+                            Cancel.sub(
+                                ctx ->
+                                    Switch.run(
+                                        inner -> {
+                                          inner.fork(() -> net.getaddrinfo("b", 2));
+                                          ctx.cancel(new RuntimeException("gave up"));
+                                        })));
+                assertEquals("gave up", c.reason().getMessage());
+                release.resolve(null);
+                assertEquals(1, first.await().get(0).getPort());
+                // The cancelled waiter did not keep the slot.
+                assertEquals(3, net.getaddrinfo("c", 3).get(0).getPort());
               });
         });
   }

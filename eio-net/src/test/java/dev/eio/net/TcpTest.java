@@ -400,4 +400,21 @@ class TcpTest {
               });
         });
   }
+
+  @Test
+  void reusePortLetsTwoListenersShareAPort() {
+    Eio.run(
+        env -> {
+          Net net = Net.of(env);
+          Switch.run(
+              sw -> {
+                ListenOptions shared = ListenOptions.defaults().withReusePort(true);
+                Listener a = net.listen(sw, LOOPBACK, shared);
+                Listener b = net.listen(sw, a.localAddress(), shared);
+                assertEquals(a.localAddress(), b.localAddress());
+                // Without the option the port is taken.
+                assertThrows(UncheckedIOException.class, () -> net.listen(sw, a.localAddress()));
+              });
+        });
+  }
 }
