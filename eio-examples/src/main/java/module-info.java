@@ -3,6 +3,7 @@ module dev.eio.examples {
   requires dev.eio.core;
   requires java.management;
   requires jdk.management;
+  requires dev.eio.net;
   requires micrometer.core;
   requires context.propagation;
   requires org.slf4j;

@@ -1,7 +1,9 @@
 /**
- * eio-net: sockets owned by switches, servers with limits (see the net issue; this module is
- * where that code lands).
+ * eio-net: sockets owned by switches (TCP, Unix domain, UDP), servers with connection limits and
+ * graceful stop, name lookups with bounded concurrency. Start with {@link dev.eio.net.Net#of}.
  */
 module dev.eio.net {
   requires transitive dev.eio.core;
+
+  exports dev.eio.net;
 }

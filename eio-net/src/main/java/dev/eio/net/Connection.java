@@ -1,0 +1,305 @@
+package dev.eio.net;
+
+import dev.eio.io.ShutdownCommand;
+import dev.eio.io.TwoWay;
+import dev.eio.net.internal.NetErrors;
+import dev.eio.net.internal.Ownership;
+import dev.eio.Fiber;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.SocketOption;
+import java.net.SocketTimeoutException;
+import java.net.StandardProtocolFamily;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.channels.WritableByteChannel;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * A connected stream socket (TCP or Unix domain) owned by a switch: a {@link TwoWay} byte flow
+ * that is closed when its switch ends, or earlier by {@link #close}.
+ *
+ * <p><b>Guarantees.</b> Bytes are read and written in order; {@link #read} returns {@code -1}
+ * once the peer has shut down its sending side. An I/O failure is a {@link PeerIOException}
+ * naming the peer. <b>A cancelled read or write closes the connection</b>: the JDK reacts to the
+ * interrupt that delivers cancellation by closing the socket, so the fiber gets {@link
+ * dev.eio.Cancelled} and the connection is unusable afterwards; a connection closed by its owner
+ * under a blocked read or write also makes that call throw {@code Cancelled}. A fiber that was
+ * cancelled while not in socket I/O (waiting on a promise, say) can still say goodbye: run the
+ * write inside {@link dev.eio.Cancel#protect}, which clears the pending interrupt so the JDK does
+ * not close the socket at the first write. {@link #readTimeout} gives reads a time limit that
+ * does <i>not</i> cost the connection (TCP only); {@link #shutdown} with {@link
+ * ShutdownCommand#RECEIVE} from another fiber wakes a blocked reader with end of input and keeps
+ * the connection writable. A read first lets the other runnable fibers run once (a
+ * {@link Thread#yield}), which batches the server's work under load (ADR 11). Closing twice is
+ * harmless. One reader and one writer may use a
+ * connection at the same time.
+ *
+ * <pre>{@code
+ * Switch.run(sw -> {
+ *   Connection c = net.connect(sw, new InetSocketAddress("127.0.0.1", 8080));
+ *   c.option(StandardSocketOptions.TCP_NODELAY, true);
+ *   c.write("ping\n".getBytes(UTF_8));
+ *   c.shutdown(ShutdownCommand.SEND);
+ *   System.out.println(new String(BufReader.of(c).takeAll(), UTF_8));
+ * }); // c is closed here
+ * }</pre>
+ */
+public final class Connection implements TwoWay, AutoCloseable {
+  /**
+   * Whether {@link #read} lets the other runnable fibers go first (see ADR 11): by the time they
+   * have run, the peer's next bytes have often arrived, and the read returns them instead of
+   * parking the fiber and re-arming the poller. {@code -Ddev.eio.net.yieldBeforeRead=false} turns
+   * it off.
+   */
+  static final boolean YIELD_BEFORE_READ =
+      !"false".equals(System.getProperty("dev.eio.net.yieldBeforeRead"));
+
+  private final SocketChannel channel;
+  private final SocketAddress peer;
+  private final SocketAddress local;
+  private final Ownership owner;
+  private volatile int readTimeoutMillis;
+  private InputStream timedIn; // created on first timed read; its reads honour SO_TIMEOUT
+
+  Connection(dev.eio.Switch sw, SocketChannel channel) throws IOException {
+    this.channel = channel;
+    this.peer = channel.getRemoteAddress();
+    this.local = channel.getLocalAddress();
+    this.owner = Ownership.attach(sw, channel);
+  }
+
+  /** The address of the other end (for a Unix domain socket, often an unnamed address). */
+  public SocketAddress peer() {
+    return peer;
+  }
+
+  /** The address of this end. */
+  public SocketAddress localAddress() {
+    return local;
+  }
+
+  /**
+   * Reads some bytes into {@code dst}, blocking until at least one is available.
+   *
+   * @return the number read, or {@code -1} at end of input (the peer shut down its sending side)
+   * @throws dev.eio.Cancelled when the fiber is cancelled (the connection is then closed)
+   * @throws PeerIOException when the read fails, or a {@link #readTimeout} expires (its cause is
+   *     then a {@link SocketTimeoutException} and the connection stays open)
+   */
+  @Override
+  public int read(ByteBuffer dst) {
+    if (!dst.hasRemaining()) {
+      return 0;
+    }
+    // Checking first keeps a cancelled fiber from starting the read: the JDK would close the
+    // socket at once.
+    // Only fibers: on a platform thread a yield is a system call and batches nothing.
+    if (YIELD_BEFORE_READ && Thread.currentThread().isVirtual()) {
+      Thread.yield();
+    }
+    Fiber.check();
+    try {
+      int timeout = readTimeoutMillis;
+      return timeout > 0 ? timedRead(dst) : channel.read(dst);
+    } catch (IOException e) {
+      throw error(e);
+    }
+  }
+
+  private int timedRead(ByteBuffer dst) throws IOException {
+    // The socket adaptor's stream honours SO_TIMEOUT with a timed poll and leaves the channel open
+    // when the time is up; a plain channel read has no time limit.
+    InputStream in;
+    synchronized (this) {
+      if (timedIn == null) {
+        timedIn = channel.socket().getInputStream();
+      }
+      in = timedIn;
+    }
+    int n;
+    if (dst.hasArray()) {
+      n = in.read(dst.array(), dst.arrayOffset() + dst.position(), dst.remaining());
+      if (n > 0) {
+        dst.position(dst.position() + n);
+      }
+    } else {
+      byte[] tmp = new byte[Math.min(dst.remaining(), 64 * 1024)];
+      n = in.read(tmp);
+      if (n > 0) {
+        dst.put(tmp, 0, n);
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Writes every remaining byte of {@code src}, blocking while the peer does not read (the
+   * kernel's buffers bound the memory a slow reader can make us hold).
+   *
+   * @throws dev.eio.Cancelled when the fiber is cancelled (the connection is then closed; some
+   *     bytes may have been sent: {@code src}'s position tells how many)
+   * @throws PeerIOException when the write fails (such as a reset by the peer)
+   */
+  @Override
+  public void write(ByteBuffer src) {
+    if (!src.hasRemaining()) {
+      return;
+    }
+    Fiber.check();
+    try {
+      while (src.hasRemaining()) {
+        channel.write(src);
+      }
+    } catch (IOException e) {
+      throw error(e);
+    }
+  }
+
+  private RuntimeException error(IOException e) {
+    RuntimeException r = NetErrors.unchecked(e, null);
+    if (r instanceof UncheckedIOException u) {
+      return new PeerIOException(peer, u.getCause());
+    }
+    return r;
+  }
+
+  /**
+   * Ends one or both directions: {@link ShutdownCommand#SEND} lets the peer read end of input
+   * after every byte written (a half-close; this side can still read), {@link
+   * ShutdownCommand#RECEIVE} makes reads return {@code -1}, waking a reader blocked in another
+   * fiber without closing the connection.
+   *
+   * @throws PeerIOException when the shutdown fails (such as on a connection already reset)
+   */
+  @Override
+  public void shutdown(ShutdownCommand command) {
+    if (command == null) {
+      throw new NullPointerException("command");
+    }
+    try {
+      if (command != ShutdownCommand.RECEIVE) {
+        channel.shutdownOutput();
+      }
+      if (command != ShutdownCommand.SEND) {
+        channel.shutdownInput();
+      }
+    } catch (IOException e) {
+      throw error(e);
+    }
+  }
+
+  /**
+   * Gives each later {@link #read} a time limit: a read that sees no byte within {@code timeout}
+   * throws a {@link PeerIOException} caused by a {@link SocketTimeoutException}, and the
+   * connection stays open and usable. {@link Duration#ZERO} removes the limit. For an idle
+   * timeout over many reads, or on a Unix domain socket, use {@link dev.eio.Time#withTimeout}
+   * with the clock instead (which closes the connection when it fires).
+   *
+   * @throws IllegalArgumentException when {@code timeout} is negative or over {@code
+   *     Integer.MAX_VALUE} milliseconds
+   * @throws UnsupportedOperationException on a Unix domain socket (the JDK has no timed read
+   *     there)
+   */
+  public Connection readTimeout(Duration timeout) {
+    if (timeout == null) {
+      throw new NullPointerException("timeout");
+    }
+    if (timeout.isNegative() || timeout.toMillis() > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(
+          "timeout must be between 0 and " + Integer.MAX_VALUE + " ms, got " + timeout);
+    }
+    if (!(local instanceof InetSocketAddress)) {
+      throw new UnsupportedOperationException(
+          "read timeouts need a TCP connection, this one is " + local);
+    }
+    int ms = (int) Math.max(timeout.toMillis(), timeout.isZero() ? 0 : 1);
+    try {
+      channel.socket().setSoTimeout(ms);
+    } catch (IOException e) {
+      throw error(e);
+    }
+    readTimeoutMillis = ms;
+    return this;
+  }
+
+  /**
+   * Sets a socket option, such as {@link java.net.StandardSocketOptions#TCP_NODELAY}, {@code
+   * SO_KEEPALIVE}, {@code SO_SNDBUF} or {@code SO_RCVBUF}.
+   *
+   * @return this connection
+   * @throws UnsupportedOperationException when the socket does not support {@code name}
+   * @throws IllegalArgumentException when {@code value} is not valid for {@code name}
+   */
+  public <T> Connection option(SocketOption<T> name, T value) {
+    try {
+      channel.setOption(name, value);
+    } catch (IOException e) {
+      throw error(e);
+    }
+    return this;
+  }
+
+  /** The current value of a socket option. */
+  public <T> T option(SocketOption<T> name) {
+    try {
+      return channel.getOption(name);
+    } catch (IOException e) {
+      throw error(e);
+    }
+  }
+
+  /** Whether this is a Unix domain connection. */
+  public boolean isUnixDomain() {
+    return !(local instanceof InetSocketAddress);
+  }
+
+  /** Whether the connection has been closed (by {@link #close}, its switch, or cancellation). */
+  public boolean isClosed() {
+    return !channel.isOpen();
+  }
+
+  /**
+   * Closes the connection now (instead of when its switch ends) and releases its descriptor; a
+   * fiber blocked reading or writing it gets {@link dev.eio.Cancelled}.
+   */
+  @Override
+  public void close() {
+    owner.closeQuietly();
+  }
+
+  /** The socket channel, which {@link dev.eio.io.Flow#copy} may use directly. */
+  @Override
+  public Optional<ReadableByteChannel> readableChannel() {
+    return readTimeoutMillis > 0 ? Optional.empty() : Optional.of(channel);
+  }
+
+  @Override
+  public Optional<WritableByteChannel> writableChannel() {
+    return Optional.of(channel);
+  }
+
+  @Override
+  public String toString() {
+    return "Connection[" + local + " <-> " + peer + (channel.isOpen() ? "" : ", closed") + "]";
+  }
+
+  static boolean isUnix(SocketAddress a) {
+    return a instanceof java.net.UnixDomainSocketAddress;
+  }
+
+  static StandardProtocolFamily family(SocketAddress a) {
+    if (isUnix(a)) {
+      return StandardProtocolFamily.UNIX;
+    }
+    if (a instanceof InetSocketAddress i && i.getAddress() instanceof java.net.Inet6Address) {
+      return StandardProtocolFamily.INET6;
+    }
+    return StandardProtocolFamily.INET;
+  }
+}

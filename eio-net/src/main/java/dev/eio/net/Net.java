@@ -1,0 +1,471 @@
+package dev.eio.net;
+
+import dev.eio.Cancel;
+import dev.eio.Cancelled;
+import dev.eio.Clock;
+import dev.eio.Env;
+import dev.eio.Fiber;
+import dev.eio.Promise;
+import dev.eio.Semaphore;
+import dev.eio.Switch;
+import dev.eio.Time;
+import dev.eio.Timeout;
+import dev.eio.net.internal.NetErrors;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
+import java.net.UnixDomainSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The network capability: listen, connect, look up names and open datagram sockets, every
+ * socket owned by a switch. Get it with {@link #of(Env)}; code that was not given a {@code Net}
+ * cannot open sockets.
+ *
+ * <p><b>Guarantees.</b> Every socket this class opens belongs to the switch passed in and is
+ * closed when that switch ends (or earlier by its own {@code close}, which also takes its release
+ * hook back, so long-lived switches do not accumulate hooks). Blocking calls are cancellation
+ * points; cancelling a fiber blocked in socket I/O closes that socket (JDK semantics, see {@link
+ * Connection}). Failures are unchecked: {@link java.io.UncheckedIOException} (a {@link
+ * PeerIOException} on connections), {@link Cancelled} for cancellation. Name lookups block a
+ * carrier thread each inside the JDK, so at most {@code maxConcurrentLookups} run at once; the
+ * others wait (cancellably).
+ *
+ * <p><b>Idle timeouts (slowloris).</b> A read timeout that keeps the connection is {@link
+ * Connection#readTimeout}. To drop a client that trickles bytes, bound each request by the
+ * clock: the timeout cancels the handler's read, which closes the connection.
+ *
+ * <pre>{@code
+ * Eio.run(env -> {
+ *   Net net = Net.of(env);
+ *   Switch.run(sw -> {
+ *     Listener l = net.listen(sw, new InetSocketAddress("127.0.0.1", 8080), ListenOptions.defaults());
+ *     Net.runServer(l, conn -> {
+ *       BufReader in = BufReader.of(conn, 8192);
+ *       while (true) {
+ *         Optional<String> line = Time.withTimeout(env.clock(), Duration.ofSeconds(10), in::line);
+ *         if (line.isEmpty()) return;               // idle for 10 s: the connection is closed
+ *         conn.write((line.get() + "\n").getBytes(UTF_8));
+ *       }
+ *     }, ServerOptions.defaults().withMaxConnections(1000));
+ *   });
+ * });
+ * }</pre>
+ */
+public final class Net {
+  /** The default bound on concurrent name lookups. */
+  public static final int DEFAULT_MAX_CONCURRENT_LOOKUPS = 8;
+
+  /** The body of {@link #withTcpConnect}: uses the connection and returns a value. */
+  @FunctionalInterface
+  public interface ConnectionBody<T> {
+    /** Uses {@code connection}, which is closed once this returns or throws. */
+    T apply(Connection connection) throws Exception;
+  }
+
+  /** Looks up a host's addresses; the JDK's resolver unless a test swaps one in. */
+  @FunctionalInterface
+  interface Resolver {
+    InetAddress[] lookup(String host) throws UnknownHostException;
+  }
+
+  private final Clock clock;
+  private final Semaphore lookups;
+  private final Resolver resolver;
+
+  Net(Clock clock, int maxConcurrentLookups, Resolver resolver) {
+    if (clock == null) {
+      throw new NullPointerException("clock");
+    }
+    if (maxConcurrentLookups < 1) {
+      throw new IllegalArgumentException(
+          "maxConcurrentLookups must be >= 1, got " + maxConcurrentLookups);
+    }
+    this.clock = clock;
+    this.lookups = new Semaphore(maxConcurrentLookups);
+    this.resolver = resolver;
+  }
+
+  /** The network of {@code env}, with at most {@value #DEFAULT_MAX_CONCURRENT_LOOKUPS} lookups at once. */
+  public static Net of(Env env) {
+    return of(env, DEFAULT_MAX_CONCURRENT_LOOKUPS);
+  }
+
+  /**
+   * The network of {@code env}, with at most {@code maxConcurrentLookups} name lookups running at
+   * once; its clock times {@link #withTcpConnect}'s attempts.
+   *
+   * @throws IllegalArgumentException when {@code maxConcurrentLookups} is below 1
+   */
+  public static Net of(Env env, int maxConcurrentLookups) {
+    if (env == null) {
+      throw new NullPointerException("env");
+    }
+    return new Net(env.clock(), maxConcurrentLookups, InetAddress::getAllByName);
+  }
+
+  // ---------------------------------------------------------------- listening
+
+  /** Listens on {@code address} with {@link ListenOptions#defaults()}. */
+  public Listener listen(Switch sw, SocketAddress address) {
+    return listen(sw, address, ListenOptions.defaults());
+  }
+
+  /**
+   * Binds a listening socket to {@code address}: an {@link InetSocketAddress} (TCP; port 0
+   * picks a free port, see {@link Listener#localAddress()}) or a {@link UnixDomainSocketAddress}
+   * (the socket file is created, and removed when the listener closes).
+   *
+   * @throws java.io.UncheckedIOException when binding fails (address in use, file exists...)
+   * @throws IllegalArgumentException for another kind of address, or {@code reusePort} on a Unix
+   *     domain socket
+   */
+  public Listener listen(Switch sw, SocketAddress address, ListenOptions options) {
+    requireOwner(sw);
+    requireAddress(address);
+    if (options == null) {
+      throw new NullPointerException("options");
+    }
+    boolean unix = Connection.isUnix(address);
+    if (unix && options.reusePort()) {
+      throw new IllegalArgumentException("reusePort is for TCP, not a Unix domain socket: " + address);
+    }
+    sw.check();
+    ServerSocketChannel ch = null;
+    try {
+      ch = ServerSocketChannel.open(Connection.family(address));
+      if (unix) {
+        if (options.reuseAddress()) {
+          removeStaleSocketFile((UnixDomainSocketAddress) address);
+        }
+      } else {
+        ch.setOption(StandardSocketOptions.SO_REUSEADDR, options.reuseAddress());
+        if (options.reusePort()) {
+          ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+        }
+      }
+      ch.bind(address, options.backlog());
+      return new Listener(sw, ch);
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(ch, e);
+      throw e instanceof IOException io ? NetErrors.unchecked(io, "listen on " + address) : (RuntimeException) e;
+    }
+  }
+
+  private static void removeStaleSocketFile(UnixDomainSocketAddress address) throws IOException {
+    var path = address.getPath();
+    BasicFileAttributes a;
+    try {
+      a = Files.readAttributes(path, BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    } catch (java.nio.file.NoSuchFileException e) {
+      return;
+    }
+    // Only a socket is "other" here; a regular file or directory at the path is the user's.
+    if (a.isOther()) {
+      Files.deleteIfExists(path);
+    }
+  }
+
+  // ---------------------------------------------------------------- serving
+
+  /**
+   * Serves {@code listener}: accepts connections and runs {@code handler} for each in a fiber of
+   * its own, until {@code options.stop()} is resolved (then: stop accepting, let the live
+   * connections finish, return) or the caller is cancelled (then: every connection is cancelled,
+   * and this throws {@link Cancelled}).
+   *
+   * <p>At most {@code maxConnections} handlers run at once: the accept loops stop accepting while
+   * the limit is reached, further clients wait in the listen backlog, and the server keeps
+   * serving the others. A handler's failure goes to {@code onError} (never a cancellation); with
+   * no {@code onError} it fails the server, cancelling every connection. Stopping ends the accept
+   * loops by cancelling them, which closes the listener (JDK semantics; new clients are refused).
+   *
+   * @throws Cancelled when the caller is cancelled
+   * @throws java.io.UncheckedIOException when accepting fails
+   */
+  public static void runServer(Listener listener, ConnectionHandler handler, ServerOptions options) {
+    if (listener == null) {
+      throw new NullPointerException("listener");
+    }
+    if (handler == null) {
+      throw new NullPointerException("handler");
+    }
+    if (options == null) {
+      throw new NullPointerException("options");
+    }
+    Semaphore slots = options.maxConnections() > 0 ? new Semaphore(options.maxConnections()) : null;
+    Promise<Void> stop = options.stop();
+    Switch.run(
+        "server " + listener.localAddress(),
+        connections -> {
+          StopSignal signal = new StopSignal();
+          java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
+          try {
+            Cancel.sub(
+                accepting ->
+                    Switch.run(
+                        "accept " + listener.localAddress(),
+                        loops -> {
+                          if (stop != null) {
+                            loops.forkDaemon(
+                                () -> {
+                                  stop.await();
+                                  if (accepting.cancel(signal)) {
+                                    stopped.set(true);
+                                  }
+                                });
+                          }
+                          for (int i = 0; i < options.acceptLoops(); i++) {
+                            loops.fork(() -> acceptLoop(listener, connections, handler, options, slots));
+                          }
+                        }));
+          } catch (Cancelled c) {
+            if (!stopped.get()) {
+              throw c;
+            }
+          }
+          // Stopped: the switch now waits for the live connections to finish.
+        });
+  }
+
+  private static void acceptLoop(
+      Listener listener,
+      Switch connections,
+      ConnectionHandler handler,
+      ServerOptions options,
+      Semaphore slots) {
+    while (true) {
+      if (slots != null) {
+        slots.acquire();
+      }
+      Connection c;
+      try {
+        c = listener.accept(connections);
+      } catch (RuntimeException e) {
+        if (slots != null) {
+          slots.release();
+        }
+        throw e;
+      }
+      try {
+        connections.fork(
+            () -> {
+              try {
+                Listener.serve(c, handler, options.onError());
+              } finally {
+                if (slots != null) {
+                  slots.release();
+                }
+              }
+            });
+      } catch (RuntimeException e) {
+        c.close();
+        if (slots != null) {
+          slots.release();
+        }
+        throw e;
+      }
+    }
+  }
+
+  /** Why the accept loops were cancelled on a graceful stop; benign, so no stack trace. */
+  private static final class StopSignal extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    StopSignal() {
+      super("server stopped", null, false, false);
+    }
+  }
+
+  // ---------------------------------------------------------------- connecting
+
+  /**
+   * Connects to {@code address} (TCP or Unix domain); the connection belongs to {@code sw}.
+   *
+   * @throws Cancelled when the fiber is cancelled while connecting
+   * @throws java.io.UncheckedIOException when the connection fails (refused, unreachable...)
+   */
+  public Connection connect(Switch sw, SocketAddress address) {
+    requireOwner(sw);
+    requireAddress(address);
+    sw.check();
+    Fiber.check();
+    SocketChannel ch = null;
+    try {
+      ch = SocketChannel.open(Connection.family(address));
+      ch.connect(address);
+      return new Connection(sw, ch);
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(ch, e);
+      throw e instanceof IOException io ? NetErrors.unchecked(io, "connect to " + address) : (RuntimeException) e;
+    }
+  }
+
+  /**
+   * Looks up {@code host}, connects to each of its addresses in turn until one accepts (each
+   * attempt limited to {@code timeoutPerAttempt} on this network's clock), runs {@code body} with
+   * the connection, closes it and returns the body's value.
+   *
+   * @throws java.io.UncheckedIOException when the lookup fails, or every address failed (the
+   *     message lists each address and why; the attempts' exceptions are suppressed)
+   * @throws Cancelled when the fiber is cancelled
+   */
+  public <T> T withTcpConnect(String host, int port, Duration timeoutPerAttempt, ConnectionBody<T> body) {
+    if (body == null) {
+      throw new NullPointerException("body");
+    }
+    requireTimeout(timeoutPerAttempt);
+    return withTcpConnect(getaddrinfo(host, port), timeoutPerAttempt, body, host + ":" + port);
+  }
+
+  <T> T withTcpConnect(
+      List<InetSocketAddress> addresses, Duration timeoutPerAttempt, ConnectionBody<T> body, String what) {
+    return Switch.call(
+        "connect " + what,
+        sw -> {
+          List<RuntimeException> failures = new ArrayList<>();
+          StringBuilder tried = new StringBuilder();
+          for (InetSocketAddress a : addresses) {
+            Connection c;
+            try {
+              c = Time.withTimeoutOrThrow(clock, timeoutPerAttempt, () -> connect(sw, a));
+            } catch (Timeout | UncheckedIOException e) {
+              failures.add(e);
+              tried.append(tried.isEmpty() ? "" : "; ").append(a).append(": ").append(e.getMessage());
+              continue;
+            }
+            try {
+              return body.apply(c);
+            } finally {
+              c.close();
+            }
+          }
+          UncheckedIOException e =
+              new UncheckedIOException(
+                  "could not connect to " + what + " (" + tried + ")",
+                  new java.net.ConnectException("every address of " + what + " failed"));
+          failures.forEach(e::addSuppressed);
+          throw e;
+        });
+  }
+
+  // ---------------------------------------------------------------- names
+
+  /**
+   * The addresses of {@code host} with {@code port}, in the resolver's order (never empty).
+   *
+   * @throws java.io.UncheckedIOException caused by {@link UnknownHostException} when the name
+   *     has no address
+   * @throws IllegalArgumentException when {@code port} is outside 0..65535
+   * @throws Cancelled when the fiber is cancelled while waiting for a lookup slot (a lookup under
+   *     way cannot be interrupted: cancellation is seen when it returns)
+   */
+  public List<InetSocketAddress> getaddrinfo(String host, int port) {
+    if (host == null) {
+      throw new NullPointerException("host");
+    }
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port must be in 0..65535, got " + port);
+    }
+    lookups.acquire();
+    InetAddress[] found;
+    try {
+      found = resolver.lookup(host);
+    } catch (UnknownHostException e) {
+      throw new UncheckedIOException("no address for host " + host, e);
+    } finally {
+      lookups.release();
+    }
+    Fiber.check();
+    if (found == null || found.length == 0) {
+      throw new UncheckedIOException(
+          "no address for host " + host, new UnknownHostException(host + ": the lookup returned nothing"));
+    }
+    List<InetSocketAddress> out = new ArrayList<>(found.length);
+    for (InetAddress a : found) {
+      out.add(new InetSocketAddress(a, port));
+    }
+    return List.copyOf(out);
+  }
+
+  // ---------------------------------------------------------------- datagrams
+
+  /**
+   * Opens a UDP socket bound to {@code bindAddress} (port 0 picks a free port); it belongs to
+   * {@code sw}.
+   *
+   * @throws java.io.UncheckedIOException when binding fails
+   */
+  public UdpSocket datagram(Switch sw, InetSocketAddress bindAddress) {
+    requireOwner(sw);
+    requireAddress(bindAddress);
+    sw.check();
+    DatagramChannel ch = null;
+    try {
+      ch = DatagramChannel.open(Connection.family(bindAddress));
+      ch.bind(bindAddress);
+      return new UdpSocket(sw, ch);
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(ch, e);
+      throw e instanceof IOException io ? NetErrors.unchecked(io, "bind " + bindAddress) : (RuntimeException) e;
+    }
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private static void requireOwner(Switch sw) {
+    if (sw == null) {
+      throw new NullPointerException("sw");
+    }
+  }
+
+  private static void requireAddress(SocketAddress address) {
+    if (address == null) {
+      throw new NullPointerException("address");
+    }
+    if (!(address instanceof InetSocketAddress) && !(address instanceof UnixDomainSocketAddress)) {
+      throw new IllegalArgumentException(
+          "address must be an InetSocketAddress or a UnixDomainSocketAddress, got "
+              + address.getClass().getName());
+    }
+    if (address instanceof InetSocketAddress i && i.isUnresolved()) {
+      throw new IllegalArgumentException(
+          "address must be resolved (use getaddrinfo or withTcpConnect for names), got " + address);
+    }
+  }
+
+  private static void requireTimeout(Duration timeout) {
+    if (timeout == null) {
+      throw new NullPointerException("timeoutPerAttempt");
+    }
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("timeoutPerAttempt must be > 0, got " + timeout);
+    }
+  }
+
+  private static void closeQuietly(java.nio.channels.Channel ch, Throwable failure) {
+    if (ch != null) {
+      try {
+        ch.close();
+      } catch (IOException e) {
+        failure.addSuppressed(e);
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Net[lookups " + lookups + "]";
+  }
+}
