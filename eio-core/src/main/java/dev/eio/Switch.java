@@ -277,11 +277,13 @@ public final class Switch {
     CancelContext target;
     int n;
     FiberState caller = FiberState.current();
+    // The caller's chain of contexts only changes on its own thread: check it before the lock.
+    boolean inTree = caller != null && caller.ctx().isWithin(ctx);
     synchronized (this) {
       if (state == State.FINISHED) {
         throw new IllegalStateException("switch '" + name + "' has finished: cannot fork into it");
       }
-      if (caller == null || !caller.ctx().isWithin(ctx)) {
+      if (!inTree) {
         throw new WrongThreadException(
             "cannot fork into switch '"
                 + name
@@ -303,10 +305,9 @@ public final class Switch {
       }
       n = ++seq;
     }
-    FiberRun run = new FiberRun(this, target, caller, task, daemon, promise);
+    FiberRun run = new FiberRun(this, target, caller, task, daemon, promise, n);
     try {
       Thread t = VIRTUAL.newThread(run);
-      t.setName(name + "/" + n);
       run.bind(t);
       FiberMonitor m = run.monitor();
       if (m != null) {
@@ -333,6 +334,7 @@ public final class Switch {
     private final boolean daemon;
     private final Promise<Object> promise;
     private final Object context; // the forker's ThreadLocal context, when any is registered
+    private final int number; // n in the thread's name, <switch>/<n>
 
     @SuppressWarnings("unchecked")
     FiberRun(
@@ -341,9 +343,11 @@ public final class Switch {
         FiberState parent,
         Object task,
         boolean daemon,
-        Promise<?> promise) {
+        Promise<?> promise,
+        int number) {
       super(ctx, parent);
       this.sw = sw;
+      this.number = number;
       this.task = task;
       this.daemon = daemon;
       this.promise = (Promise<Object>) promise;
@@ -356,6 +360,9 @@ public final class Switch {
 
     @Override
     public void run() {
+      // Named by the fiber itself, before any of its code runs: formatting the name is then off
+      // the forking fiber's path, which bounds how fast a switch can fork (B1).
+      Thread.currentThread().setName(sw.name + "/" + number);
       FiberState prev = FiberState.setCurrent(this);
       try {
         body();

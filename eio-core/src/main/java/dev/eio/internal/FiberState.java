@@ -17,7 +17,7 @@ public class FiberState extends CancelContext.Member {
   /** Fiber-local values: an immutable array of alternating keys and values, shared on fork. */
   private Object[] vars;
   private FiberMonitor monitor;
-  private final long startNanos = System.nanoTime();
+  private long startNanos; // set on the fiber's own thread, off the forking fiber's path
   /** This fiber's membership in {@link #ctx}: itself in its first context, a new record later. */
   private CancelContext.Member membership = this;
 
@@ -108,6 +108,7 @@ public class FiberState extends CancelContext.Member {
    * when it starts.
    */
   public void attach() {
+    startNanos = System.nanoTime();
     ctx.join(membership);
     if (monitor != null) {
       monitor.started(this);
