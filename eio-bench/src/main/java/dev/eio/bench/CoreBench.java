@@ -24,7 +24,8 @@ public final class CoreBench {
   private CoreBench() {}
 
   public static void main(String[] args) throws Exception {
-    List<String> which = args.length == 0 ? List.of("b1", "b3", "b6") : List.of(args);
+    List<String> which =
+        args.length == 0 ? List.of("b1", "b1-context", "b3", "b6") : List.of(args);
     System.out.printf(
         "eio-java core benchmarks on %s, %d cores, JDK %s%n",
         System.getProperty("os.name"),
@@ -34,6 +35,7 @@ public final class CoreBench {
       switch (b) {
         case "b1" -> b1();
         case "b3" -> b3();
+        case "b1-context" -> b1Context();
         case "b1-profile" -> {
           // only our side, long enough for a profiler (JFR) to see where the time goes
           long sum = 0;
@@ -65,6 +67,31 @@ public final class CoreBench {
         .add("eio Switch.run + sw.fork", () -> cpu(CoreBench::b1Switch))
         .add("StructuredTaskScope fork+join", () -> cpu(CoreBench::b1Sts))
         .run(1, 9);
+  }
+
+  /** Stands in for SLF4J's MDC: a ThreadLocal that context-propagation carries into forks. */
+  private static final ThreadLocal<String> REQUEST_ID = new ThreadLocal<>();
+
+  static void b1Context() {
+    new Ratio(
+            "B1 with context: fork+join of " + B1_FIBERS + " fibers, a ThreadLocal context"
+                + " (like the MDC) registered with context-propagation and set",
+            "ns/fiber")
+        .add("eio, nothing registered", CoreBench::b1Switch)
+        .add("eio, one context value carried into each fork", () -> withContext(CoreBench::b1Switch))
+        .run(3, 11);
+  }
+
+  private static long withContext(java.util.function.LongSupplier round) {
+    io.micrometer.context.ContextRegistry registry = io.micrometer.context.ContextRegistry.getInstance();
+    registry.registerThreadLocalAccessor("bench.requestId", REQUEST_ID::get, REQUEST_ID::set, REQUEST_ID::remove);
+    REQUEST_ID.set("req-42");
+    try {
+      return round.getAsLong();
+    } finally {
+      REQUEST_ID.remove();
+      registry.removeThreadLocalAccessor("bench.requestId");
+    }
   }
 
   private static final com.sun.management.OperatingSystemMXBean OS =

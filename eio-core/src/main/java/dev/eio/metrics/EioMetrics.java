@@ -1,5 +1,6 @@
 package dev.eio.metrics;
 
+import dev.eio.Channel;
 import dev.eio.internal.Stats;
 import dev.eio.parallel.DomainManager;
 import dev.eio.parallel.ExecutorPool;
@@ -46,6 +47,8 @@ import java.util.function.ToDoubleFunction;
  *       waiting</td></tr>
  *   <tr><td>{@code eio.executor.load}</td><td>gauge</td><td>weight of the running jobs per
  *       worker, 0 to 1</td></tr>
+ *   <tr><td>{@code eio.channel.depth}</td><td>gauge</td><td>items buffered in a named channel
+ *       (tag {@code name})</td></tr>
  * </table>
  *
  * <pre>{@code
@@ -60,6 +63,7 @@ public final class EioMetrics implements MeterBinder {
   private final List<Tag> tags;
   private final Map<String, DomainManager> domains;
   private final Map<String, ExecutorPool> pools;
+  private final Map<String, Channel<?>> channels;
 
   /** A binder with no extra tags. */
   public EioMetrics() {
@@ -68,24 +72,36 @@ public final class EioMetrics implements MeterBinder {
 
   /** A binder adding {@code tags} to every meter. */
   public EioMetrics(Iterable<Tag> tags) {
-    this(List.copyOf(toList(tags)), Map.of(), Map.of());
+    this(List.copyOf(toList(tags)), Map.of(), Map.of(), Map.of());
   }
 
   private EioMetrics(
-      List<Tag> tags, Map<String, DomainManager> domains, Map<String, ExecutorPool> pools) {
+      List<Tag> tags,
+      Map<String, DomainManager> domains,
+      Map<String, ExecutorPool> pools,
+      Map<String, Channel<?>> channels) {
     this.tags = tags;
     this.domains = domains;
     this.pools = pools;
+    this.channels = channels;
   }
 
   /** A binder that also publishes the load of {@code manager}, tagged {@code name=<name>}. */
   public EioMetrics withDomains(String name, DomainManager manager) {
-    return new EioMetrics(tags, with(domains, name, manager), pools);
+    return new EioMetrics(tags, with(domains, name, manager), pools, channels);
   }
 
   /** A binder that also publishes the load of {@code pool}, tagged {@code name=<name>}. */
   public EioMetrics withExecutorPool(String name, ExecutorPool pool) {
-    return new EioMetrics(tags, domains, with(pools, name, pool));
+    return new EioMetrics(tags, domains, with(pools, name, pool), channels);
+  }
+
+  /**
+   * A binder that also publishes how many items {@code channel} holds, tagged {@code
+   * name=<name>}. The channel is held strongly: bind channels that live as long as the registry.
+   */
+  public EioMetrics withChannel(String name, Channel<?> channel) {
+    return new EioMetrics(tags, domains, pools, with(channels, name, channel));
   }
 
   private static <V> Map<String, V> with(Map<String, V> m, String name, V v) {
@@ -157,6 +173,17 @@ public final class EioMetrics implements MeterBinder {
               .tags(t)
               .register(registry);
         });
+    bindChannels(registry);
+  }
+
+  private void bindChannels(MeterRegistry registry) {
+    channels.forEach(
+        (name, c) ->
+            Gauge.builder("eio.channel.depth", c, Channel::size)
+                .description("Items buffered in the channel")
+                .baseUnit("items")
+                .tags(named(name))
+                .register(registry));
   }
 
   private List<Tag> named(String name) {

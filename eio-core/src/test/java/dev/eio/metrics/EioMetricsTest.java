@@ -109,6 +109,19 @@ class EioMetricsTest {
     assertTrue(registry.get("eio.domains.steals").tag("name", "cpu").functionCounter().count() >= 0);
   }
 
+  @Test
+  void theChannelDepthGaugeFollowsTheBufferedItems() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    dev.eio.Channel<String> jobs = dev.eio.Channel.create(8);
+    new EioMetrics().withChannel("jobs", jobs).bindTo(registry);
+    assertEquals(0.0, registry.get("eio.channel.depth").tag("name", "jobs").gauge().value());
+    jobs.send("a");
+    jobs.send("b");
+    assertEquals(2.0, registry.get("eio.channel.depth").tag("name", "jobs").gauge().value());
+    jobs.receive();
+    assertEquals(1.0, registry.get("eio.channel.depth").tag("name", "jobs").gauge().value());
+  }
+
   private static double count(SimpleMeterRegistry r, String name) {
     return r.get(name).functionCounter().count();
   }
