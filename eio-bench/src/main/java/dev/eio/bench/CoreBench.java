@@ -235,13 +235,22 @@ public final class CoreBench {
   static final int B6_FIBERS = Integer.getInteger("b6.fibers", 1_000_000);
 
   static void b6() {
-    System.out.printf("%nB6: retained heap per parked fiber, %,d fibers (3 rounds each)%n", B6_FIBERS);
-    long raw = Long.MAX_VALUE;
-    long eio = Long.MAX_VALUE;
-    for (int r = 0; r < 3; r++) {
-      raw = Math.min(raw, b6Raw());
-      eio = Math.min(eio, b6Switch());
+    int rounds = 5;
+    System.out.printf(
+        "%nB6: retained heap per parked fiber, %,d fibers (median of %d interleaved rounds)%n",
+        B6_FIBERS, rounds);
+    long[] raws = new long[rounds];
+    long[] eios = new long[rounds];
+    for (int r = 0; r < rounds; r++) {
+      raws[r] = b6Raw();
+      eios[r] = b6Switch();
     }
+    System.out.println("  rounds, raw: " + java.util.Arrays.toString(raws));
+    System.out.println("  rounds, eio: " + java.util.Arrays.toString(eios));
+    java.util.Arrays.sort(raws);
+    java.util.Arrays.sort(eios);
+    long raw = raws[rounds / 2];
+    long eio = eios[rounds / 2];
     System.out.printf("  %-42s %12d bytes/fiber%n", "raw virtual thread in CountDownLatch.await", raw);
     System.out.printf(
         "  %-42s %12d bytes/fiber  ratio to raw: %.2f%n",
@@ -269,7 +278,7 @@ public final class CoreBench {
       t.start();
     }
     awaitQuietly(started);
-    waitUntilParked();
+    settle();
     long per = (usedHeap() - before - threadListBytes()) / B6_FIBERS;
     release.countDown();
     for (Thread t : threads) {
@@ -297,11 +306,16 @@ public final class CoreBench {
                 });
           }
           started.await();
-          waitUntilParked();
+          settle();
           per[0] = (usedHeap() - before) / B6_FIBERS;
           release.resolve(null);
         });
     return per[0];
+  }
+
+  /** Lets every fiber that counted down reach its park before the heap is read. */
+  private static void settle() {
+    LockSupport.parkNanos(500_000_000L);
   }
 
   /** The raw baseline keeps its threads in a list (to join them); do not charge it for that. */
