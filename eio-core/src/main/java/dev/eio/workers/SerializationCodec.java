@@ -64,6 +64,7 @@ public final class SerializationCodec implements Codec {
           "java.util.TreeSet",
           "java.util.EnumMap",
           "java.util.UUID",
+          "java.util.Map$Entry", // an interface: HashMap checks its table array with it
           "java.util.CollSer",
           "java.util.Arrays$ArrayList",
           "java.util.AbstractMap$SimpleEntry",
