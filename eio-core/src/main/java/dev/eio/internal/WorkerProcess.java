@@ -363,7 +363,7 @@ public final class WorkerProcess {
       return "was killed by " + sigName + " (exit status " + status + ")" + by;
     }
     if (status == 3) {
-      return "exited with status 3 (out of memory: workers run with -XX:+ExitOnOutOfMemoryError)"
+      return "exited with status 3 (how -XX:+ExitOnOutOfMemoryError ends a worker out of memory)"
           + by;
     }
     return "exited with status " + status + by;
