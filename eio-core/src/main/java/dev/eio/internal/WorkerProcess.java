@@ -168,14 +168,29 @@ public final class WorkerProcess {
 
   private void cancelRemote(
       long id, CompletableFuture<WorkerFrames.Frame> reply, Duration grace) {
+    boolean interrupted = false;
     try {
       send(WorkerFrames.CANCEL, id, new byte[0]);
-      reply.get(grace.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException | IOException | InterruptedException e) {
+      long deadline = System.nanoTime() + grace.toNanos();
+      while (true) {
+        try {
+          reply.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+          return;
+        } catch (InterruptedException e) {
+          // A second interrupt (a StructuredTaskScope shutting down reaches past protect) does
+          // not shorten the grace period: the worker gets all of it.
+          interrupted = true;
+        }
+      }
+    } catch (TimeoutException | IOException e) {
       calls.remove(id);
       kill();
     } catch (ExecutionException e) {
       // The worker died meanwhile: nothing left to cancel.
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
