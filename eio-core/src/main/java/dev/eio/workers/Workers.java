@@ -178,8 +178,9 @@ public final class Workers {
    *
    * @throws IllegalArgumentException when {@code workers} is below 1 or {@code queueCapacity}
    *     below 0
-   * @throws WorkerCrashedException, CodecException or {@code init}'s exception when a worker
-   *     cannot be initialized; the workers started are then stopped
+   * @throws WorkerCrashedException when a worker dies while running {@code init}; this, a {@link
+   *     CodecException} or {@code init}'s own exception ends the construction, and the workers
+   *     already started are killed
    */
   public WorkerPool pool(Switch sw, int workers, int queueCapacity, SerializableCallable<?> init) {
     if (sw == null) {
