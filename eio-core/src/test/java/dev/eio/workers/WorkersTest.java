@@ -290,6 +290,31 @@ class WorkersTest {
   }
 
   @Test
+  void aWorkerOutOfMemoryFailsItsTaskNamingTheCauseAndThePoolGoesOn() {
+    Eio.run(
+        env ->
+            Switch.run(
+                sw -> {
+                  WorkerPool pool =
+                      Workers.of(env).withJvmOptions(List.of("-Xmx32m")).pool(sw, 1);
+                  WorkerCrashedException e =
+                      assertThrows(
+                          WorkerCrashedException.class,
+                          () ->
+                              pool.submit(
+                                  () -> {
+                                    List<long[]> hog = new ArrayList<>();
+                                    while (true) {
+                                      hog.add(new long[1 << 16]);
+                                    }
+                                  }));
+                  assertEquals(3, e.exitStatus().orElseThrow());
+                  assertTrue(e.getMessage().contains("OutOfMemoryError"), e.getMessage());
+                  assertEquals(4, pool.submit(() -> 2 + 2));
+                }));
+  }
+
+  @Test
   void badArgumentsAreRefusedWithTheirName() {
     Eio.run(
         env ->
