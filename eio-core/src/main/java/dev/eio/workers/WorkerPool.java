@@ -1,6 +1,7 @@
 package dev.eio.workers;
 
 import dev.eio.Cancel;
+import dev.eio.Channel;
 import dev.eio.Fiber;
 import dev.eio.Promise;
 import dev.eio.Semaphore;
@@ -10,6 +11,7 @@ import dev.eio.internal.WorkerProcess;
 import java.util.LinkedList;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * A fixed number of worker JVMs started once, each serving one task at a time (Nproc): a
@@ -21,8 +23,9 @@ import java.util.List;
  * pool's init again, before the next task it would have served; a cancelled task whose worker
  * does not stop it within the grace period has that worker killed and replaced. When the owning
  * switch finishes, every worker is killed and has exited before the switch returns; later
- * submissions fail with {@link IllegalStateException}. Results of {@link #submitFork} are
- * promises: await them in submission order or as they come.
+ * submissions fail with {@link IllegalStateException}. Results come back in submission order
+ * ({@link #map}, or {@link #submitFork}'s promises awaited in turn) or as they finish ({@link
+ * #forEachCompleted}).
  *
  * <pre>{@code
  * WorkerPool pool = Workers.of(env).pool(sw, 4, () -> { Model.load(); return null; });
@@ -140,6 +143,64 @@ public final class WorkerPool {
     } catch (RuntimeException | Error e) {
       admitted.release();
       throw e;
+    }
+  }
+
+  /**
+   * Runs every task on the pool and returns their values in the order of {@code tasks}, whatever
+   * order they finish in. The first failure cancels the tasks still running or queued and is
+   * rethrown, like {@link Fiber#map}.
+   */
+  public <T> List<T> map(List<? extends SerializableCallable<T>> tasks) {
+    checkTasks(tasks);
+    return Switch.call(
+        sw -> {
+          List<Promise<T>> pending = new ArrayList<>(tasks.size());
+          for (SerializableCallable<T> t : tasks) {
+            pending.add(submitFork(sw, t));
+          }
+          List<T> values = new ArrayList<>(tasks.size());
+          for (Promise<T> p : pending) {
+            values.add(p.await());
+          }
+          return values;
+        });
+  }
+
+  /**
+   * Runs every task on the pool and hands each value to {@code onResult} as soon as it arrives
+   * (completion order), on the calling fiber, one at a time; returns once all were handed over.
+   * The first failure (of a task or of {@code onResult}) cancels the rest and is rethrown.
+   */
+  public <T> void forEachCompleted(
+      List<? extends SerializableCallable<T>> tasks, Consumer<? super T> onResult) {
+    checkTasks(tasks);
+    if (onResult == null) {
+      throw new NullPointerException("onResult");
+    }
+    Switch.run(
+        sw -> {
+          Channel<Done<T>> done = Channel.create(tasks.size());
+          for (SerializableCallable<T> t : tasks) {
+            sw.fork(() -> done.send(new Done<>(submit(t))));
+          }
+          for (int i = 0; i < tasks.size(); i++) {
+            onResult.accept(done.receive().value());
+          }
+        });
+  }
+
+  /** Carries a value that may be null through a channel. */
+  private record Done<T>(T value) {}
+
+  private static void checkTasks(List<?> tasks) {
+    if (tasks == null) {
+      throw new NullPointerException("tasks");
+    }
+    for (int i = 0; i < tasks.size(); i++) {
+      if (tasks.get(i) == null) {
+        throw new NullPointerException("tasks[" + i + "]");
+      }
     }
   }
 

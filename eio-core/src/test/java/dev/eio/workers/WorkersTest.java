@@ -315,6 +315,46 @@ class WorkersTest {
   }
 
   @Test
+  void mapKeepsSubmissionOrderAndForEachCompletedHandsOverResultsAsTheyFinish() {
+    String go = tmp.resolve("go").toString();
+    Eio.run(
+        env ->
+            Switch.run(
+                sw -> {
+                  WorkerPool pool = Workers.of(env).pool(sw, 2);
+                  List<SerializableCallable<Integer>> squares = new ArrayList<>();
+                  for (int i = 0; i < 8; i++) {
+                    int n = i;
+                    squares.add(() -> n * n);
+                  }
+                  assertEquals(List.of(0, 1, 4, 9, 16, 25, 36, 49), pool.map(squares));
+
+                  // "slow" cannot finish before "fast" was handed over: the consumer releases it.
+                  List<String> seen = new ArrayList<>();
+                  pool.forEachCompleted(
+                      List.<SerializableCallable<String>>of(
+                          () -> {
+                            while (!Files.exists(Path.of(go))) {
+                              Thread.onSpinWait();
+                            }
+                            return "slow";
+                          },
+                          () -> "fast"),
+                      v -> {
+                        seen.add(v);
+                        if (v.equals("fast")) {
+                          try {
+                            Files.createFile(Path.of(go));
+                          } catch (IOException e) {
+                            throw new IllegalStateException(e);
+                          }
+                        }
+                      });
+                  assertEquals(List.of("fast", "slow"), seen);
+                }));
+  }
+
+  @Test
   void badArgumentsAreRefusedWithTheirName() {
     Eio.run(
         env ->
