@@ -7,6 +7,7 @@
  */
 module dev.eio.core {
   requires jdk.jfr;
+  requires java.management; // workers inherit --enable-preview from the parent JVM
   requires static micrometer.core;
   requires static context.propagation;
 
@@ -14,6 +15,7 @@ module dev.eio.core {
   exports dev.eio.io;
   exports dev.eio.metrics;
   exports dev.eio.parallel;
+  exports dev.eio.workers;
   exports dev.eio.internal.events to
       jdk.jfr;
 }

@@ -1,0 +1,132 @@
+package dev.eio.internal;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The wire format between a parent and its worker JVM: length-prefixed frames on the worker's
+ * stdin (parent to worker) and stdout (worker to parent). Each frame starts with a magic number so
+ * that stray bytes on the worker's stdout (a native library writing to file descriptor 1) are
+ * reported as a corrupt stream instead of being misread as a reply.
+ */
+public final class WorkerFrames {
+  private WorkerFrames() {}
+
+  static final int MAGIC = 0xE10F_0001;
+  private static final int MAX_PAYLOAD = 1 << 30;
+
+  /** Parent to worker, first frame: the codec, in plain Java serialization (parent is trusted). */
+  public static final byte CODEC = 0;
+  /** Parent to worker: a task to run under the frame's id. */
+  public static final byte TASK = 1;
+  /** Parent to worker: interrupt the task with the frame's id. */
+  public static final byte CANCEL = 2;
+  /** Worker to parent: the task's value, encoded by the codec. */
+  public static final byte RESULT = 3;
+  /** Worker to parent: the task's exception, see {@link #encodeFailure}. */
+  public static final byte FAILURE = 4;
+
+  /** One frame. */
+  public record Frame(byte type, long id, byte[] payload) {}
+
+  /** Writes one frame; callers serialize writers on {@code out}. */
+  public static void write(DataOutputStream out, byte type, long id, byte[] payload)
+      throws IOException {
+    out.writeInt(MAGIC);
+    out.writeByte(type);
+    out.writeLong(id);
+    out.writeInt(payload.length);
+    out.write(payload);
+    out.flush();
+  }
+
+  /** Reads one frame, or returns null at end of stream between frames. */
+  public static Frame read(DataInputStream in) throws IOException {
+    int magic;
+    try {
+      magic = in.readInt();
+    } catch (EOFException e) {
+      return null;
+    }
+    if (magic != MAGIC) {
+      throw new IOException(
+          "corrupt worker stream: expected a frame, got 0x"
+              + Integer.toHexString(magic)
+              + " (something wrote to the worker's file descriptor 1 outside System.out)");
+    }
+    byte type = in.readByte();
+    long id = in.readLong();
+    int len = in.readInt();
+    if (len < 0 || len > MAX_PAYLOAD) {
+      throw new IOException("corrupt worker stream: frame length " + len);
+    }
+    byte[] payload = in.readNBytes(len);
+    if (payload.length != len) {
+      throw new EOFException("worker stream ended inside a frame");
+    }
+    return new Frame(type, id, payload);
+  }
+
+  /**
+   * What the parent learns of a task's exception: its class name, message and stack trace as
+   * text (always readable) and the codec's encoding of the exception itself (empty when the
+   * codec could not encode it), so the parent can rebuild the same class or fall back to text.
+   */
+  public record RemoteFailure(
+      String className, String message, StackTraceElement[] stackTrace, byte[] encoded) {}
+
+  /** Encodes {@code failure} as a {@link #FAILURE} payload. */
+  public static byte[] encodeFailure(Throwable failure, byte[] encoded) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    DataOutputStream out = new DataOutputStream(bytes);
+    writeString(out, failure.getClass().getName());
+    writeString(out, failure.getMessage());
+    StackTraceElement[] stack = failure.getStackTrace();
+    out.writeInt(stack.length);
+    for (StackTraceElement e : stack) {
+      writeString(out, e.getClassName());
+      writeString(out, e.getMethodName());
+      writeString(out, e.getFileName());
+      out.writeInt(e.getLineNumber());
+    }
+    out.writeInt(encoded.length);
+    out.write(encoded);
+    out.flush();
+    return bytes.toByteArray();
+  }
+
+  /** Decodes a {@link #FAILURE} payload. */
+  public static RemoteFailure decodeFailure(byte[] payload) throws IOException {
+    DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload));
+    String className = readString(in);
+    String message = readString(in);
+    StackTraceElement[] stack = new StackTraceElement[in.readInt()];
+    for (int i = 0; i < stack.length; i++) {
+      stack[i] =
+          new StackTraceElement(readString(in), readString(in), readString(in), in.readInt());
+    }
+    byte[] encoded = in.readNBytes(in.readInt());
+    return new RemoteFailure(className, message, stack, encoded);
+  }
+
+  // writeUTF is limited to 64 KiB; exception messages are not.
+  private static void writeString(DataOutputStream out, String s) throws IOException {
+    if (s == null) {
+      out.writeInt(-1);
+      return;
+    }
+    byte[] b = s.getBytes(StandardCharsets.UTF_8);
+    out.writeInt(b.length);
+    out.write(b);
+  }
+
+  private static String readString(DataInputStream in) throws IOException {
+    int len = in.readInt();
+    return len < 0 ? null : new String(in.readNBytes(len), StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,120 @@
+package dev.eio.internal;
+
+import dev.eio.workers.Codec;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.PrintStream;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The entry point of a worker JVM. It starts clean (nothing of the parent's live state is copied),
+ * reads frames from stdin, runs each task on its own thread and writes the reply to stdout. User
+ * output on {@code System.out} goes to stderr, which the parent prints with the worker's name.
+ *
+ * <p>The worker never outlives its parent: end of file on stdin (the parent closed the pipe or
+ * died, even by {@code kill -9}) and the exit of the parent's process both halt it at once.
+ */
+public final class WorkerMain {
+  private WorkerMain() {}
+
+  /** Exit status when the parent closed stdin or died. */
+  static final int PARENT_GONE = 0;
+
+  private static final Map<Long, Thread> RUNNING = new ConcurrentHashMap<>();
+
+  public static void main(String[] args) throws Exception {
+    // Keep the real stdout for frames before user code can reach it.
+    DataOutputStream out =
+        new DataOutputStream(
+            new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16));
+    DataInputStream in =
+        new DataInputStream(
+            new BufferedInputStream(new FileInputStream(FileDescriptor.in), 1 << 16));
+    System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true));
+    System.setIn(new ByteArrayInputStream(new byte[0]));
+
+    ProcessHandle.current()
+        .parent()
+        .ifPresent(p -> p.onExit().thenRun(() -> Runtime.getRuntime().halt(PARENT_GONE)));
+
+    Codec codec;
+    try {
+      WorkerFrames.Frame first = WorkerFrames.read(in);
+      if (first == null || first.type() != WorkerFrames.CODEC) {
+        throw new IOException("the first frame must carry the codec");
+      }
+      try (ObjectInputStream ois =
+          new ObjectInputStream(new ByteArrayInputStream(first.payload()))) {
+        codec = (Codec) ois.readObject();
+      }
+      for (WorkerFrames.Frame f; (f = WorkerFrames.read(in)) != null; ) {
+        switch (f.type()) {
+          case WorkerFrames.TASK -> start(codec, out, f);
+          case WorkerFrames.CANCEL -> {
+            Thread t = RUNNING.get(f.id());
+            if (t != null) {
+              t.interrupt();
+            }
+          }
+          default -> throw new IOException("unexpected frame type " + f.type());
+        }
+      }
+    } catch (Throwable t) {
+      System.err.println("worker stopping: " + t);
+      t.printStackTrace();
+      Runtime.getRuntime().halt(70);
+    }
+    // The parent closed the pipe: stop now, whatever user threads still run.
+    Runtime.getRuntime().halt(PARENT_GONE);
+  }
+
+  private static void start(Codec codec, DataOutputStream out, WorkerFrames.Frame f) {
+    Thread t =
+        Thread.ofPlatform()
+            .daemon()
+            .name("eio-task-" + f.id())
+            .unstarted(() -> runTask(codec, out, f));
+    RUNNING.put(f.id(), t);
+    t.start();
+  }
+
+  private static void runTask(Codec codec, DataOutputStream out, WorkerFrames.Frame f) {
+    byte type;
+    byte[] payload;
+    try {
+      try {
+        // The bytes come from the parent that started this JVM, over a private pipe.
+        Callable<?> task = (Callable<?>) codec.decode(f.payload(), c -> true);
+        Object value = task.call();
+        payload = codec.encode(value);
+        type = WorkerFrames.RESULT;
+      } catch (Throwable failure) {
+        byte[] encoded;
+        try {
+          encoded = codec.encode(failure);
+        } catch (Throwable notEncodable) {
+          encoded = new byte[0];
+        }
+        payload = WorkerFrames.encodeFailure(failure, encoded);
+        type = WorkerFrames.FAILURE;
+      }
+      RUNNING.remove(f.id());
+      synchronized (out) {
+        WorkerFrames.write(out, type, f.id(), payload);
+      }
+    } catch (IOException e) {
+      // stdout is gone: the parent is gone too.
+      Runtime.getRuntime().halt(PARENT_GONE);
+    }
+  }
+}
