@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Timeout;
  * done twice, that bounds hold, and that nothing runs after its caller has returned. Raise the
  * iteration count with {@code -Deio.stress.iterations=N}.
  */
-@Timeout(30)
+@Timeout(120)
 class ParallelStressTest {
   static final int ITERATIONS = Integer.getInteger("eio.stress.iterations", 40);
 
