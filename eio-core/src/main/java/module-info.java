@@ -11,9 +11,11 @@ module dev.eio.core {
   requires static context.propagation;
 
   exports dev.eio;
+  exports dev.eio.fs;
   exports dev.eio.io;
   exports dev.eio.metrics;
   exports dev.eio.parallel;
+  exports dev.eio.process;
   exports dev.eio.internal.events to
       jdk.jfr;
 }
