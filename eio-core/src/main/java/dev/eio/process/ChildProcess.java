@@ -18,11 +18,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p><b>Guarantees.</b> {@link #await()} waits for the exit and for the output pumps ({@link
  * Stdio#to}) to have copied everything; it is cancellable, and cancelling it does not kill the
  * process (the switch does, when it ends). {@link #signal} and {@link #kill} are harmless once
- * the process has exited. When the switch is cancelled (a failure elsewhere in it, or its
- * caller's cancellation) the process tree is killed at once, which also ends reads of its pipes:
- * the JDK cannot interrupt a read of a process pipe, so a fiber cancelled on its own while
- * blocked in {@link #stdout()} sees its cancellation only when output arrives or ends. The
- * pipes are closed by the switch.
+ * the process has exited. Reads and writes of the pipes are cancellable like any flow (helper
+ * threads do the JDK's uninterruptible pipe I/O, see ADR 12); a cancelled read consumes nothing.
+ * The pipes are closed by the switch.
  *
  * <pre>{@code
  * Switch.run(sw -> {
@@ -42,17 +40,17 @@ public final class ChildProcess {
   private final List<Promise<Void>> outputPumps;
   private final AtomicReference<Throwable> pumpFailure = new AtomicReference<>();
   private volatile boolean failureReported;
-  private final Sink stdin;
-  private final Source stdout;
-  private final Source stderr;
+  private final PipeOut stdin;
+  private final PipeIn stdout;
+  private final PipeIn stderr;
 
   ChildProcess(
       List<String> command,
       Process process,
       List<Promise<Void>> outputPumps,
-      Sink stdin,
-      Source stdout,
-      Source stderr) {
+      PipeOut stdin,
+      PipeIn stdout,
+      PipeIn stderr) {
     this.command = List.copyOf(command);
     this.process = process;
     this.outputPumps = outputPumps;
@@ -170,17 +168,13 @@ public final class ChildProcess {
   }
 
   /**
-   * Closes the standard input pipe: the process reads end of input.
+   * Closes the standard input pipe: the process reads end of input after the bytes written.
+   * Closing twice is harmless.
    *
    * @throws IllegalStateException when standard input is not a pipe
    */
   public void closeStdin() {
-    require(stdin, "stdin");
-    try {
-      process.getOutputStream().close();
-    } catch (IOException e) {
-      throw new UncheckedIOException("closing stdin of " + command.get(0) + " failed", e);
-    }
+    require(stdin, "stdin").close();
   }
 
   /**
@@ -215,6 +209,19 @@ public final class ChildProcess {
 
   Promise<ExitStatus> exitPromise() {
     return exit;
+  }
+
+  /** Stops the pipes' helper threads; the process is dead. */
+  void releasePipes() {
+    if (stdin != null) {
+      stdin.release();
+    }
+    if (stdout != null) {
+      stdout.close();
+    }
+    if (stderr != null) {
+      stderr.close();
+    }
   }
 
   void pumpFailed(Throwable t) {

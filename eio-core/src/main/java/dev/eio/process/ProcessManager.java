@@ -12,7 +12,6 @@ import dev.eio.io.Source;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -126,36 +125,36 @@ public final class ProcessManager {
     if (errPump != null) {
       outputPumps.add(errPump);
     }
+    String tag = sw.name() + "/pid-" + process.pid() + "-";
+    boolean inPipe = o.stdin() instanceof Stdio.Pipe || o.stdin() instanceof Stdio.From;
+    PipeOut in = inPipe ? new PipeOut(process.getOutputStream(), tag + "stdin") : null;
     ChildProcess child =
         new ChildProcess(
             resolved,
             process,
             outputPumps,
-            o.stdin() instanceof Stdio.Pipe ? Flow.sink(process.getOutputStream()) : null,
-            o.stdout() instanceof Stdio.Pipe ? Flow.source(process.getInputStream()) : null,
-            o.stderr() instanceof Stdio.Pipe ? Flow.source(process.getErrorStream()) : null);
+            in,
+            o.stdout() instanceof Stdio.Pipe ? new PipeIn(process.getInputStream(), tag + "stdout") : null,
+            o.stderr() instanceof Stdio.Pipe ? new PipeIn(process.getErrorStream(), tag + "stderr") : null);
     sw.onRelease(() -> release(child));
-    // Killing on cancellation, not only at release: a fiber blocked reading one of the pipes
-    // (which the JDK cannot interrupt) would otherwise hold the switch open forever.
-    sw.forkDaemon(
-        () -> {
-          try {
-            child.exitPromise().await();
-          } catch (Cancelled c) {
-            ProcessTree.kill(process);
-            throw c;
-          }
-        });
     if (o.stdin() instanceof Stdio.From from) {
-      sw.forkDaemon(() -> pumpIn(child, from.source(), process.getOutputStream()));
+      // A fiber: it reads the caller's source, which may need the switch's context.
+      sw.forkDaemon(() -> pumpIn(child, from.source(), in));
     }
+    // Output pumps are helper threads, not fibers: their reads of the pipe cannot be interrupted,
+    // and a fiber stuck in one would keep the switch from ever reaching the hook that kills the
+    // process. They end when the process's output ends.
     if (outPump != null) {
       Sink sink = ((Stdio.To) o.stdout()).sink();
-      sw.forkDaemon(() -> pumpOut(child, process.getInputStream(), sink, outPump));
+      Thread.ofVirtual()
+          .name(tag + "stdout")
+          .start(() -> pumpOut(child, process.getInputStream(), sink, outPump));
     }
     if (errPump != null) {
       Sink sink = ((Stdio.To) o.stderr()).sink();
-      sw.forkDaemon(() -> pumpOut(child, process.getErrorStream(), sink, errPump));
+      Thread.ofVirtual()
+          .name(tag + "stderr")
+          .start(() -> pumpOut(child, process.getErrorStream(), sink, errPump));
     }
     return child;
   }
@@ -165,6 +164,7 @@ public final class ProcessManager {
     ProcessTree.kill(process);
     // Protected (a release hook): waits for the reaper, so no zombie is left behind.
     child.exitPromise().await();
+    child.releasePipes();
     closeQuietly(process.getOutputStream());
     closeQuietly(process.getInputStream());
     closeQuietly(process.getErrorStream());
@@ -182,29 +182,33 @@ public final class ProcessManager {
     }
   }
 
-  private static void pumpIn(ChildProcess child, Source source, OutputStream toChild) {
+  private static void pumpIn(ChildProcess child, Source source, PipeOut toChild) {
     ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
     try {
       while (true) {
         buf.clear();
-        int n = source.read(buf);
+        int n;
+        try {
+          n = source.read(buf);
+        } catch (Cancelled c) {
+          throw c;
+        } catch (Throwable t) {
+          child.pumpFailed(t);
+          return;
+        }
         if (n < 0) {
           break;
         }
+        buf.flip();
         try {
-          toChild.write(buf.array(), 0, n);
-          toChild.flush();
-        } catch (IOException e) {
+          toChild.write(buf);
+        } catch (UncheckedIOException e) {
           // The process closed its input or exited: it wants no more, which is not a failure.
           return;
         }
       }
-    } catch (Cancelled c) {
-      throw c;
-    } catch (Throwable t) {
-      child.pumpFailed(t);
     } finally {
-      closeQuietly(toChild);
+      toChild.close();
     }
   }
 
