@@ -137,6 +137,14 @@ public final class Dir {
     int links = 0;
     while (!pending.isEmpty()) {
       String c = pending.pop();
+      // As the kernel does: whatever follows a name (even '.', '..' or a trailing '/') needs
+      // that name to be an existing directory; cur has no links, so no link is followed here.
+      if (cur != root && !Files.isDirectory(cur, LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.exists(cur, LinkOption.NOFOLLOW_LINKS)) {
+          throw new FsException.NotFound(path, null);
+        }
+        throw new FsException.NotADirectory(path, null);
+      }
       if (c.isEmpty() || c.equals(".")) {
         continue;
       }

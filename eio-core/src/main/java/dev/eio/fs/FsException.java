@@ -24,9 +24,12 @@ public class FsException extends UncheckedIOException {
 
   private final String path;
 
-  /** A failure of an operation on {@code path} (as the caller named it), explained by {@code what}. */
+  /**
+   * A failure of an operation on {@code path} (as the caller named it), explained by {@code what};
+   * {@code cause} is the JDK's exception, or {@code null} when our own check found the problem.
+   */
   public FsException(String what, String path, IOException cause) {
-    super(what + ": " + path, cause);
+    super(what + ": " + path, cause != null ? cause : new IOException(what + ": " + path));
     this.path = path;
   }
 
