@@ -31,8 +31,9 @@ import java.util.function.Function;
  * is an {@link ExecutableNotFoundException} naming it, raised before anything starts. {@link
  * #run} and {@link #parseOut} run the command in a switch of their own, so cancelling them kills
  * the process; they throw {@link ProcessFailedException} (command, status, tail of standard
- * error) when it does not exit with code 0. Pumps of {@link Stdio#from}/{@link Stdio#to} run as
- * daemon fibers of the process's switch. A descendant that detaches itself (forks and lets its
+ * error) when it does not exit with code 0. The JDK's pipe I/O cannot be interrupted, so helper
+ * threads do it and the pipes the caller sees are cancellable; {@link Stdio#from} is pumped by a
+ * daemon fiber of the process's switch. A descendant that detaches itself (forks and lets its
  * parent exit) before the switch ends is no longer ours to kill: see ADR 12.
  *
  * <pre>{@code

@@ -59,6 +59,17 @@ public final class SpawnOptions {
     return new SpawnOptions(dir, environment, additions, stdin, stdout, stderr);
   }
 
+  /**
+   * The same options with the child's working directory set to the directory {@code dir} is a
+   * capability on. The child itself is not confined to it: it is an operating system process.
+   */
+  public SpawnOptions directory(dev.eio.fs.Dir dir) {
+    if (dir == null) {
+      throw new NullPointerException("dir");
+    }
+    return directory(dir.nativePath("."));
+  }
+
   /** The same options with the child's whole environment replaced by a copy of {@code env}. */
   public SpawnOptions environment(Map<String, String> env) {
     if (env == null) {

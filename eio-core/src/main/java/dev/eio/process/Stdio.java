@@ -9,9 +9,9 @@ import dev.eio.io.Source;
  * {@link Sink}.
  *
  * <p>{@link #from(Source)} is for standard input only and {@link #to(Sink)} for standard output
- * and error only; {@link SpawnOptions} rejects the other uses. A pumped stream is copied by a
- * fiber of the process's switch; {@link ChildProcess#await()} returns only once the output pumps
- * have copied everything the process wrote.
+ * and error only; {@link SpawnOptions} rejects the other uses. {@link ChildProcess#await()}
+ * returns only once the output pumps have copied everything the process wrote; when the switch
+ * ends first, the process is killed and the copy stops.
  *
  * <pre>{@code
  * BufferSink out = Flow.bufferSink();

@@ -180,6 +180,15 @@ class ProcessManagerTest {
   }
 
   @Test
+  void aDirCapabilityCanBeTheWorkingDirectory(@TempDir Path tmp) throws Exception {
+    Files.createDirectory(tmp.resolve("work"));
+    dev.eio.fs.Dir work = dev.eio.fs.Dir.of(tmp).openDir("work");
+    assertEquals(
+        tmp.resolve("work").toRealPath().toString(),
+        pm.parseOut(BufReader::line, List.of("pwd"), SpawnOptions.defaults().directory(work)));
+  }
+
+  @Test
   void pipesCarryBytesBothWays() {
     Switch.run(
         sw -> {
