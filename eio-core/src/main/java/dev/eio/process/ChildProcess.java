@@ -86,9 +86,7 @@ public final class ChildProcess {
    */
   public ExitStatus await() {
     ExitStatus status = exit.await();
-    for (Promise<Void> p : outputPumps) {
-      p.await();
-    }
+    awaitOutputPumps();
     Throwable f = pumpFailure.get();
     if (f != null && !(f instanceof Cancelled)) {
       failureReported = true;
@@ -209,6 +207,12 @@ public final class ChildProcess {
 
   Promise<ExitStatus> exitPromise() {
     return exit;
+  }
+
+  void awaitOutputPumps() {
+    for (Promise<Void> p : outputPumps) {
+      p.await();
+    }
   }
 
   /** Stops the pipes' helper threads; the process is dead. */

@@ -165,6 +165,9 @@ public final class ProcessManager {
     ProcessTree.kill(process);
     // Protected (a release hook): waits for the reaper, so no zombie is left behind.
     child.exitPromise().await();
+    // The output pumps end at the end of output, which the kill brought about; waiting for them
+    // means a failure they met is recorded before we look.
+    child.awaitOutputPumps();
     child.releasePipes();
     closeQuietly(process.getOutputStream());
     closeQuietly(process.getInputStream());

@@ -226,6 +226,65 @@ class ProcessManagerTest {
   }
 
   @Test
+  void aCancelledPipeReadConsumesNothingAndTheNextReadGetsEverything() {
+    Switch.run(
+        sw -> {
+          ChildProcess p = pm.spawn(sw, List.of("sh", "-c", "read x; echo \"got $x\""), piped());
+          Cancel.sub(
+              ctx -> {
+                sw.fork(() -> ctx.cancel(new Cancelled("enough")));
+                // Blocks: the child prints only after reading a line. Cancellation wakes us.
+                assertThrows(Cancelled.class, () -> p.stdout().read(ByteBuffer.allocate(64)));
+              });
+          p.stdin().write("ping\n".getBytes(UTF_8));
+          assertEquals("got ping\n", readAll(p.stdout()));
+          assertEquals(new ExitStatus.Exited(0), p.await());
+        });
+  }
+
+  @Test
+  void aCancelledWriteToAFullPipeReturnsAndTheProcessIsStillKilledAtTheEnd() {
+    AtomicLong pid = new AtomicLong();
+    Switch.run(
+        sw -> {
+          // sleep never reads its input: the pipe and our queue fill up.
+          ChildProcess p =
+              pm.spawn(sw, List.of("sleep", "100"), SpawnOptions.defaults().stdin(Stdio.pipe()));
+          pid.set(p.pid());
+          Cancel.sub(
+              ctx -> {
+                sw.fork(() -> ctx.cancel(new Cancelled("enough")));
+                byte[] lots = new byte[64 * 1024];
+                assertThrows(
+                    Cancelled.class,
+                    () -> {
+                      while (true) {
+                        p.stdin().write(lots);
+                      }
+                    });
+              });
+        });
+    assertTrue(Procs.gone(pid.get()));
+  }
+
+  @Test
+  void aChildThatStopsReadingItsInputEarlyIsNotAFailure() {
+    BufferSink out = Flow.bufferSink();
+    Switch.run(
+        sw -> {
+          ChildProcess p =
+              pm.spawn(
+                  sw,
+                  List.of("head", "-n", "1"),
+                  SpawnOptions.defaults()
+                      .stdin(Stdio.from(Flow.ofString("first\n" + "more\n".repeat(100_000))))
+                      .stdout(Stdio.to(out)));
+          assertEquals(new ExitStatus.Exited(0), p.await());
+        });
+    assertEquals("first\n", out.toString());
+  }
+
+  @Test
   void aPipeNotAskedForIsAClearError() {
     Switch.run(
         sw -> {

@@ -70,7 +70,8 @@ class ProcessStressTest {
                         case CANCEL -> ctx.cancel(new Cancelled("round " + "cancelled"));
                       }
                     }));
-        assertEquals(Ending.NORMAL, ending, "round " + round + " did not fail (seed " + seed + ")");
+        // A cancellation that found every fiber already done is not reported: also fine.
+        assertNotEquals(Ending.FAILURE, ending, "round " + round + " did not fail (seed " + seed + ")");
       } catch (Cancelled e) {
         assertEquals(Ending.CANCEL, ending, "round " + round + " cancelled (seed " + seed + ")");
       } catch (RuntimeException e) {
