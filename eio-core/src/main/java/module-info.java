@@ -1,6 +1,7 @@
 /**
- * eio-core: switches, fibers on virtual threads, cancellation, promises, and byte flows ({@code
- * dev.eio.io}: sources, sinks, buffered readers and writers).
+ * eio-core: switches, fibers on virtual threads, cancellation, promises, byte flows ({@code
+ * dev.eio.io}: sources, sinks, buffered readers and writers), child processes ({@code
+ * dev.eio.process}) and directory capabilities ({@code dev.eio.fs}).
  *
  * <p>Start with {@link dev.eio.Eio#run} and {@link dev.eio.Switch}. Micrometer's metrics and
  * context-propagation libraries are optional: eio runs without them.
@@ -12,9 +13,11 @@ module dev.eio.core {
   requires static context.propagation;
 
   exports dev.eio;
+  exports dev.eio.fs;
   exports dev.eio.io;
   exports dev.eio.metrics;
   exports dev.eio.parallel;
+  exports dev.eio.process;
   exports dev.eio.workers;
   exports dev.eio.internal.events to
       jdk.jfr;

@@ -1,9 +1,11 @@
 package dev.eio;
 
+import dev.eio.fs.Dir;
 import dev.eio.io.Flow;
 import dev.eio.io.Sink;
 import dev.eio.io.Source;
 import dev.eio.parallel.DomainManager;
+import dev.eio.process.ProcessManager;
 
 /**
  * The capabilities handed to the program by {@link Eio#run}: code that was not given a
@@ -12,7 +14,8 @@ import dev.eio.parallel.DomainManager;
  * <p>{@link #clock()} is the system clock under {@link Eio#run}, a {@link VirtualClock} under
  * {@link VirtualClock#run}. Standard input and output are byte flows ({@link dev.eio.io}): wrap
  * them in a {@link dev.eio.io.BufReader} or {@link dev.eio.io.BufWriter} to read lines or coalesce
- * writes.
+ * writes. {@link #processes()} starts child processes owned by switches; {@link #fs()} and {@link
+ * #cwd()} are directory capabilities ({@link dev.eio.fs.Dir}) from which confined ones are opened.
  *
  * <pre>{@code
  * Eio.run(env -> {
@@ -29,6 +32,9 @@ public final class Env {
   private final Source stdin;
   private final Sink stdout;
   private final Sink stderr;
+  private final ProcessManager processes;
+  private final Dir fs;
+  private final Dir cwd;
 
   /** The capabilities of a run, with the process's own standard streams. */
   Env(Clock clock, DomainManager domains) {
@@ -36,6 +42,26 @@ public final class Env {
   }
 
   Env(Clock clock, DomainManager domains, Source stdin, Sink stdout, Sink stderr) {
+    this(
+        clock,
+        domains,
+        stdin,
+        stdout,
+        stderr,
+        ProcessManager.create(stderr),
+        Dir.fileSystem(),
+        Dir.workingDirectory());
+  }
+
+  Env(
+      Clock clock,
+      DomainManager domains,
+      Source stdin,
+      Sink stdout,
+      Sink stderr,
+      ProcessManager processes,
+      Dir fs,
+      Dir cwd) {
     if (clock == null) {
       throw new NullPointerException("clock");
     }
@@ -45,6 +71,12 @@ public final class Env {
     if (stdin == null || stdout == null || stderr == null) {
       throw new NullPointerException("stdin, stdout and stderr must be non-null");
     }
+    if (processes == null || fs == null || cwd == null) {
+      throw new NullPointerException("processes, fs and cwd must be non-null");
+    }
+    this.processes = processes;
+    this.fs = fs;
+    this.cwd = cwd;
     this.clock = clock;
     this.domains = domains;
     this.stdin = stdin;
@@ -81,6 +113,28 @@ public final class Env {
   /** Standard error; every write is flushed to it. */
   public Sink stderr() {
     return stderr;
+  }
+
+  /**
+   * Starts child processes, each owned by a switch and killed (with its descendants) when that
+   * switch ends; {@code run} and {@code parseOut} copy the child's standard error to {@link
+   * #stderr()}.
+   */
+  public ProcessManager processes() {
+    return processes;
+  }
+
+  /** The whole file system, unconfined: absolute paths are allowed. */
+  public Dir fs() {
+    return fs;
+  }
+
+  /**
+   * The working directory, unconfined ({@code ..} and absolute paths are allowed); {@link
+   * Dir#openDir} gives a confined directory below it.
+   */
+  public Dir cwd() {
+    return cwd;
   }
 
   @Override

@@ -1,0 +1,36 @@
+package dev.eio.process;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Test helpers: whether a process is gone, by the operating system's account. */
+final class Procs {
+  private Procs() {}
+
+  /** Whether {@code pid} has no process, or one that is not alive, by {@link ProcessHandle}. */
+  static boolean gone(long pid) {
+    return ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true);
+  }
+
+  /**
+   * Whether {@code pid} is gone, or is a zombie that is not this JVM's child: a killed grandchild
+   * is re-parented to the system's reaper, which collects it on its own schedule, and {@link
+   * ProcessHandle#isAlive} counts such a dead process as alive until then.
+   */
+  static boolean goneOrDeadOrphan(long pid) {
+    if (gone(pid)) {
+      return true;
+    }
+    try {
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      // Fields after the command name, which is in parentheses and may contain spaces.
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      char state = f[0].charAt(0);
+      long ppid = Long.parseLong(f[1]);
+      return state == 'Z' && ppid != ProcessHandle.current().pid();
+    } catch (IOException e) {
+      return true; // vanished while we looked
+    }
+  }
+}
