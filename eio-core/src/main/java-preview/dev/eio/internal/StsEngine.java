@@ -44,6 +44,7 @@ final class StsEngine implements Engine {
         StructuredTaskScope.open(
             StructuredTaskScope.Joiner.<Object>awaitAll(),
             cf -> cf.withThreadFactory(named).withName(label))) {
+      Stats.FIBERS_STARTED.add(tasks.length);
       for (int i = 0; i < tasks.length; i++) {
         int k = i;
         scope.fork(
@@ -54,12 +55,10 @@ final class StsEngine implements Engine {
                       () -> {
                         AutoCloseable restored = ContextPropagation.restore(context);
                         f.attach();
-                        Stats.FIBERS_STARTED.increment();
                         try {
                           g.runTask(k);
                         } finally {
                           f.detach();
-                          Stats.FIBERS_ENDED.increment();
                           ContextPropagation.close(restored);
                         }
                       });

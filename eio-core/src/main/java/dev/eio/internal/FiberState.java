@@ -1,23 +1,22 @@
 package dev.eio.internal;
 
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What eio knows about one running fiber: its thread, its current cancellation context and its
  * fiber-local values.
  *
- * <p>The current fiber is found in a map from thread to fiber, set when the fiber starts (or when
+ * <p>The current fiber is found through a {@code ThreadLocal} set when the fiber starts (or when
  * a plain thread enters {@code Switch.run}) and removed when it ends; see docs/adr/0003. Only the
  * fiber's own thread changes {@link #ctx}, under this object's lock; other threads read it under
  * the same lock.
  */
 public class FiberState extends CancelContext.Member {
   /*
-   * Thread -> its fiber. Not a ThreadLocal: a ThreadLocal gives every fiber's thread a map of its
-   * own (about 136 bytes per parked fiber, B6), where this costs one node (about 32 bytes); see
-   * docs/adr/0003.
+   * A ThreadLocal, not a map from thread to fiber: such a map (tried) costs less memory per parked
+   * fiber but every fork and every end then updated its shared size counter, half of a fiber's
+   * own cost in B1; see docs/adr/0003.
    */
-  private static final ConcurrentHashMap<Thread, FiberState> CURRENT = new ConcurrentHashMap<>();
+  private static final ThreadLocal<FiberState> CURRENT = new ThreadLocal<>();
 
   Thread thread; // final in effect: set before the fiber starts
   private CancelContext ctx; // written by the fiber's own thread, under this
@@ -52,7 +51,7 @@ public class FiberState extends CancelContext.Member {
 
   /** The fiber running on this thread, or {@code null} on a thread eio did not start. */
   public static FiberState current() {
-    return CURRENT.get(Thread.currentThread());
+    return CURRENT.get();
   }
 
   /**
@@ -60,15 +59,17 @@ public class FiberState extends CancelContext.Member {
    * {@link #restoreCurrent} in a {@code finally}.
    */
   public static FiberState setCurrent(FiberState f) {
-    return CURRENT.put(Thread.currentThread(), f);
+    FiberState prev = CURRENT.get();
+    CURRENT.set(f);
+    return prev;
   }
 
   /** Undoes {@link #setCurrent}; removes the binding entirely when there was none. */
   public static void restoreCurrent(FiberState prev) {
     if (prev == null) {
-      CURRENT.remove(Thread.currentThread());
+      CURRENT.remove();
     } else {
-      CURRENT.put(Thread.currentThread(), prev);
+      CURRENT.set(prev);
     }
   }
 

@@ -135,7 +135,7 @@ public final class EioMetrics implements MeterBinder {
         registry,
         "eio.fibers.active",
         "Fibers running now",
-        s -> Stats.FIBERS_STARTED.sum() - Stats.FIBERS_ENDED.sum());
+        s -> Stats.liveFibers());
     gauge(
         registry,
         "eio.switches.active",
