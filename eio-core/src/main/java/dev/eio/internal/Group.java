@@ -53,11 +53,6 @@ public final class Group {
     }
   }
 
-  /** The reason a won race cancels the losers with, or {@code null} when not a race. */
-  public Throwable stopReason() {
-    return stop;
-  }
-
   /** Runs task {@code i} on the calling fiber, recording its outcome; never throws. */
   public void runTask(int i) {
     try {
