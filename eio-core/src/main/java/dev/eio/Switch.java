@@ -124,8 +124,7 @@ public final class Switch {
     synchronized (this) {
       st = state.name().toLowerCase();
     }
-    long ms = (System.nanoTime() - openedNanos) / 1_000_000;
-    return "switch " + name + " (" + st + ", " + (ms < 1000 ? ms + "ms" : String.format("%.1fs", ms / 1e3)) + ")";
+    return "switch " + name + " (" + st + ", " + TreeDump.age(System.nanoTime() - openedNanos) + ")";
   }
 
   // ---------------------------------------------------------------- entry points

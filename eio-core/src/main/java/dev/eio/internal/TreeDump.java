@@ -91,7 +91,8 @@ public final class TreeDump {
     return "?";
   }
 
-  private static String age(long nanos) {
+  /** An age for humans: milliseconds below a second, then seconds with one decimal. */
+  public static String age(long nanos) {
     if (nanos < 1_000_000_000L) {
       return Math.max(0, nanos / 1_000_000) + "ms";
     }

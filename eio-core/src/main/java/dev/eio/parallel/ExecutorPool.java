@@ -302,29 +302,27 @@ public final class ExecutorPool {
       } catch (Throwable t) {
         result.tryFail(t);
       } finally {
-        pool.lock.lock();
-        try {
-          state = State.DONE;
-        } finally {
-          pool.lock.unlock();
-        }
-        finished.countDown();
-        pool.release(free, units);
+        end(free);
         ContextPropagation.close(restored);
       }
     }
 
-    /** Fails a job that was taken but could not be started, and frees its weight. */
-    void abandon(long[] free) {
+    /** Marks the job done, wakes a waiting submitter and gives its weight back to the worker. */
+    private void end(long[] free) {
       pool.lock.lock();
       try {
         state = State.DONE;
       } finally {
         pool.lock.unlock();
       }
-      result.tryFail(new Cancelled("executor pool worker stopped before the job could start"));
       finished.countDown();
       pool.release(free, units);
+    }
+
+    /** Fails a job that was taken but could not be started, and frees its weight. */
+    void abandon(long[] free) {
+      result.tryFail(new Cancelled("executor pool worker stopped before the job could start"));
+      end(free);
     }
 
     /** The submitter gave up: drop the job when queued, else stop it and wait until it has. */
