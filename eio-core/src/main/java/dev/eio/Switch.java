@@ -329,8 +329,11 @@ public final class Switch {
     return daemonCtx;
   }
 
-  /** A forked fiber: its record and its virtual thread's task in one object. */
-  private static final class FiberRun extends FiberState implements Runnable {
+  /**
+   * A forked fiber: its record, its virtual thread's task and the slot its thread finds it by, in
+   * one object (B6: memory per parked fiber).
+   */
+  private static final class FiberRun extends FiberState.Slot {
     private final Switch sw;
     private final Object task;
     private final boolean daemon;
@@ -360,24 +363,19 @@ public final class Switch {
       bindThread(t);
     }
 
+    /**
+     * Runs on the fiber's own thread. One frame for the whole fiber: every frame below the task
+     * is kept in each parked fiber's stack.
+     */
     @Override
     public void run() {
+      Thread self = Thread.currentThread();
+      install();
       // Named by the fiber itself, before any of its code runs: formatting the name is then off
       // the forking fiber's path, which bounds how fast a switch can fork (B1).
-      Thread.currentThread().setName(sw.name + "/" + number);
-      FiberState prev = FiberState.setCurrent(this);
-      try {
-        body();
-      } finally {
-        FiberState.restoreCurrent(prev);
-      }
-    }
-
-    /** Runs on the fiber's thread, with this record as its current fiber. */
-    private void body() {
-      FiberState f = this;
+      self.setName(sw.name + "/" + number);
       AutoCloseable restored = ContextPropagation.restore(context);
-      f.attach();
+      attach();
       try {
         // No cancellation check here: a fiber the switch accepted runs its task, which sees a
         // cancellation at its first blocking operation (code relying on its task starting, such
@@ -390,12 +388,12 @@ public final class Switch {
         }
       } catch (Throwable t) {
         if (promise == null) {
-          sw.failed(t, f.ctx());
+          sw.failed(t, ctx());
         } else {
           promise.tryFail(t instanceof InterruptedException ie ? new Cancelled(ie) : t);
         }
       } finally {
-        f.detach();
+        detach();
         ContextPropagation.close(restored);
         sw.ended(daemon);
       }

@@ -5,18 +5,44 @@ package dev.eio.internal;
  * What eio knows about one running fiber: its thread, its current cancellation context and its
  * fiber-local values.
  *
- * <p>The current fiber is found through a {@code ThreadLocal} set when the fiber starts (or when
- * a plain thread enters {@code Switch.run}) and removed when it ends; see docs/adr/0003. Only the
- * fiber's own thread changes {@link #ctx}, under this object's lock; other threads read it under
- * the same lock.
+ * <p>The current fiber of a thread eio started is kept in that thread's {@link Slot}, which is
+ * also its task and its uncaught-exception handler; any other thread (one that entered {@code
+ * Eio.run} or {@code Switch.run}, a domain thread) keeps it in a {@code ThreadLocal}. See
+ * docs/adr/0003 and 0015. Only the fiber's own thread changes {@link #ctx}, under this object's
+ * lock; other threads read it under the same lock.
  */
 public class FiberState extends CancelContext.Member {
   /*
-   * A ThreadLocal, not a map from thread to fiber: such a map (tried) costs less memory per parked
-   * fiber but every fork and every end then updated its shared size counter, half of a fiber's
-   * own cost in B1; see docs/adr/0003.
+   * For threads eio did not start. A forked fiber never touches it: a ThreadLocal map costs 136
+   * bytes per thread, a sixth of a parked virtual thread (B6, ADR 15).
    */
   private static final ThreadLocal<FiberState> CURRENT = new ThreadLocal<>();
+
+  /**
+   * The record of a fiber whose thread eio starts: the thread's task, and the holder of the
+   * thread's current fiber. The thread reaches it through {@link Thread#getUncaughtExceptionHandler},
+   * a per-thread slot that exists anyway, so that a fiber needs no {@code ThreadLocal} map (ADR
+   * 15). As a handler it behaves as the thread would without it.
+   */
+  public abstract static class Slot extends FiberState
+      implements Runnable, Thread.UncaughtExceptionHandler {
+    private FiberState current = this; // read and written only by the slot's own thread
+
+    protected Slot(CancelContext ctx, FiberState parent) {
+      super(ctx, parent);
+    }
+
+    /** Makes the calling thread (this record's new thread) find its fiber through this slot. */
+    protected final void install() {
+      Thread.currentThread().setUncaughtExceptionHandler(this);
+    }
+
+    @Override
+    public final void uncaughtException(Thread t, Throwable e) {
+      // What the thread would do had no handler been set.
+      t.getThreadGroup().uncaughtException(t, e);
+    }
+  }
 
   Thread thread; // final in effect: set before the fiber starts
   private CancelContext ctx; // written by the fiber's own thread, under this
@@ -51,6 +77,9 @@ public class FiberState extends CancelContext.Member {
 
   /** The fiber running on this thread, or {@code null} on a thread eio did not start. */
   public static FiberState current() {
+    if (Thread.currentThread().getUncaughtExceptionHandler() instanceof Slot s) {
+      return s.current;
+    }
     return CURRENT.get();
   }
 
@@ -59,6 +88,11 @@ public class FiberState extends CancelContext.Member {
    * {@link #restoreCurrent} in a {@code finally}.
    */
   public static FiberState setCurrent(FiberState f) {
+    if (Thread.currentThread().getUncaughtExceptionHandler() instanceof Slot s) {
+      FiberState prev = s.current;
+      s.current = f;
+      return prev;
+    }
     FiberState prev = CURRENT.get();
     CURRENT.set(f);
     return prev;
@@ -66,7 +100,9 @@ public class FiberState extends CancelContext.Member {
 
   /** Undoes {@link #setCurrent}; removes the binding entirely when there was none. */
   public static void restoreCurrent(FiberState prev) {
-    if (prev == null) {
+    if (Thread.currentThread().getUncaughtExceptionHandler() instanceof Slot s) {
+      s.current = prev;
+    } else if (prev == null) {
       CURRENT.remove();
     } else {
       CURRENT.set(prev);
