@@ -3,6 +3,8 @@ package dev.eio.examples;
 import dev.eio.Fiber;
 import dev.eio.Switch;
 import dev.eio.io.BufReader;
+import dev.eio.net.Connection;
+import dev.eio.net.Net;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -19,7 +21,7 @@ import java.util.stream.IntStream;
  * by its client's switch, however the client ends.
  *
  * <pre>{@code
- * long[] latencies = FibLoad.run(port, 10, 10, 30, () -> System.out.print('.'));
+ * long[] latencies = FibLoad.run(net, port, 10, 10, 30, () -> System.out.print('.'));
  * }</pre>
  */
 final class FibLoad {
@@ -30,14 +32,14 @@ final class FibLoad {
    * all {@code clients * requests} requests; {@code onReply} is called after each correct reply
    * (from the client fibers, concurrently).
    */
-  static long[] run(int port, int clients, int requests, int n, Runnable onReply) {
+  static long[] run(Net net, int port, int clients, int requests, int n, Runnable onReply) {
     String expected = Long.toString(FibServer.fibIterative(n));
     byte[] request = ("fib " + n + "\n").getBytes(StandardCharsets.US_ASCII);
     List<long[]> perClient =
         Fiber.map(
             IntStream.range(0, clients).boxed().toList(),
             clients,
-            c -> client(c, port, requests, request, expected, onReply));
+            c -> client(net, c, port, requests, request, expected, onReply));
     long[] all = new long[clients * requests];
     for (int c = 0; c < clients; c++) {
       System.arraycopy(perClient.get(c), 0, all, c * requests, requests);
@@ -46,16 +48,16 @@ final class FibLoad {
   }
 
   private static long[] client(
-      int id, int port, int requests, byte[] request, String expected, Runnable onReply) {
+      Net net, int id, int port, int requests, byte[] request, String expected, Runnable onReply) {
     return Switch.call(
         "client-" + id,
         sw -> {
-          Loopback.Connection conn = Loopback.connect(sw, port);
-          BufReader in = BufReader.of(conn.flow(), 256);
+          Connection conn = net.connect(sw, FibServer.loopback(port));
+          BufReader in = BufReader.of(conn, 256);
           long[] latencies = new long[requests];
           for (int r = 0; r < requests; r++) {
             long t0 = System.nanoTime();
-            conn.flow().write(request);
+            conn.write(request);
             String reply = in.line();
             latencies[r] = System.nanoTime() - t0;
             if (!reply.equals(expected)) {

@@ -7,11 +7,13 @@ import dev.eio.io.BufReader;
 import dev.eio.io.BufWriter;
 import dev.eio.io.BufferLimitExceededException;
 import dev.eio.io.TwoWay;
+import dev.eio.net.Listener;
+import dev.eio.net.Net;
 import dev.eio.parallel.DomainManager;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
-import java.nio.channels.ServerSocketChannel;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -218,7 +220,7 @@ public final class FibServer {
     }
     List<Row> rows;
     try {
-      rows = Eio.call(env -> experiment(o, out));
+      rows = Eio.call(env -> experiment(Net.of(env), o, out));
     } catch (UncheckedIOException e) {
       // The port is taken, say: a one-line reason is all the user needs.
       out.println();
@@ -230,15 +232,18 @@ public final class FibServer {
     return 0;
   }
 
-  /** Runs one row per domain count 1..{@code o.maxDomains()}, printing progress to {@code out}. */
-  public static List<Row> experiment(Options o, PrintStream out) {
+  /**
+   * Runs one row per domain count 1..{@code o.maxDomains()} on {@code net}'s loopback, printing
+   * progress to {@code out}.
+   */
+  public static List<Row> experiment(Net net, Options o, PrintStream out) {
     out.printf(
         "fib server on 127.0.0.1: %d clients x %d requests of fib(%d), 1..%d domains (%d cores)%n",
         o.clients(), o.requests(), o.n(), o.maxDomains(), Runtime.getRuntime().availableProcessors());
     // The first row would otherwise also pay for loading and compiling the server's code.
     out.print("warming up ... ");
     out.flush();
-    row(new Options(Math.min(o.n(), 25), 2, 2, o.maxDomains(), o.port()), o.maxDomains(), r -> {});
+    row(net, new Options(Math.min(o.n(), 25), 2, 2, o.maxDomains(), o.port()), o.maxDomains(), r -> {});
     out.println("done");
     List<Row> rows = new ArrayList<>();
     int total = o.clients() * o.requests();
@@ -248,6 +253,7 @@ public final class FibServer {
       out.flush();
       Row row =
           row(
+              net,
               o,
               d,
               replies -> {
@@ -268,12 +274,12 @@ public final class FibServer {
   }
 
   /** One row: a server with {@code domains} domains under the load {@code o} describes. */
-  private static Row row(Options o, int domains, Progress progress) {
+  private static Row row(Net net, Options o, int domains, Progress progress) {
     return Switch.call(
         "fib-row-" + domains,
         sw -> {
           DomainManager pool = DomainManager.create(sw, domains);
-          ServerSocketChannel listener = Loopback.listen(sw, o.port());
+          Listener listener = net.listen(sw, loopback(o.port()));
           // A daemon: once the clients are done it is cancelled, which stops the accept loop.
           sw.forkDaemon(() -> serve(listener, pool));
           AtomicInteger replies = new AtomicInteger();
@@ -281,7 +287,8 @@ public final class FibServer {
           long t0 = System.nanoTime();
           long[] latencies =
               FibLoad.run(
-                  Loopback.port(listener),
+                  net,
+                  port(listener),
                   o.clients(),
                   o.requests(),
                   o.n(),
@@ -297,6 +304,19 @@ public final class FibServer {
               percentile(latencies, 99),
               cpu0 < 0 || cpu1 < 0 ? -1 : cpu1 - cpu0);
         });
+  }
+
+  /**
+   * 127.0.0.1:{@code port}: IPv4 on purpose, so that a machine preferring IPv6 still listens
+   * where the clients connect.
+   */
+  static InetSocketAddress loopback(int port) {
+    return new InetSocketAddress("127.0.0.1", port);
+  }
+
+  /** The port {@code listener} is bound to (the one picked when it asked for port 0). */
+  static int port(Listener listener) {
+    return ((InetSocketAddress) listener.localAddress()).getPort();
   }
 
   /** This process's CPU time so far, or -1 when the JVM does not tell. */
@@ -351,20 +371,13 @@ public final class FibServer {
    * Serves fib requests on {@code listener} until cancelled: one fiber per connection, forked
    * into the server's switch, each request computed on {@code domains}.
    */
-  public static void serve(ServerSocketChannel listener, DomainManager domains) {
+  public static void serve(Listener listener, DomainManager domains) {
     Switch.run(
         "fib-server",
         sw -> {
           while (true) {
-            Loopback.Connection conn = Loopback.accept(sw, listener);
-            sw.fork(
-                () -> {
-                  try {
-                    handle(conn.flow(), domains);
-                  } finally {
-                    conn.close();
-                  }
-                });
+            // Each connection is closed when its fiber ends; a handler's failure fails the server.
+            listener.acceptFork(sw, conn -> handle(conn, domains), null);
           }
         });
   }

@@ -7,8 +7,10 @@ import dev.eio.Fiber;
 import dev.eio.Switch;
 import dev.eio.Time;
 import dev.eio.io.BufReader;
+import dev.eio.net.Connection;
+import dev.eio.net.Listener;
+import dev.eio.net.Net;
 import dev.eio.parallel.DomainManager;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -39,9 +41,10 @@ class FibServerStressTest {
                 "stress",
                 sw -> {
                   DomainManager domains = DomainManager.create(sw, 2);
-                  ServerSocketChannel listener = Loopback.listen(sw, 0);
+                  Net net = Net.of(env);
+                  Listener listener = net.listen(sw, FibServer.loopback(0));
                   sw.forkDaemon(() -> FibServer.serve(listener, domains));
-                  int port = Loopback.port(listener);
+                  int port = FibServer.port(listener);
                   for (int i = 0; i < ITERATIONS; i++) {
                     List<Long> seeds = IntStream.range(0, 1 + rnd.nextInt(4)).mapToObj(c -> rnd.nextLong()).toList();
                     Fiber.forEach(
@@ -52,7 +55,7 @@ class FibServerStressTest {
                           Duration budget = Duration.ofNanos(1000L * r.nextInt(4000));
                           boolean done =
                               Time.withTimeout(
-                                  env.clock(), budget, () -> client(port, r, replies));
+                                  env.clock(), budget, () -> client(net, port, r, replies));
                           (done ? completed : cancelled).incrementAndGet();
                         });
                     // Whatever the last clients did to their connections, a new one is served.
@@ -60,9 +63,9 @@ class FibServerStressTest {
                         "6765",
                         Switch.call(
                             csw -> {
-                              Loopback.Connection c = Loopback.connect(csw, port);
-                              c.flow().write("fib 20\n".getBytes(StandardCharsets.US_ASCII));
-                              return BufReader.of(c.flow(), 64).line();
+                              Connection c = net.connect(csw, FibServer.loopback(port));
+                              c.write("fib 20\n".getBytes(StandardCharsets.US_ASCII));
+                              return BufReader.of(c, 64).line();
                             }),
                         "round " + i);
                   }
@@ -72,12 +75,12 @@ class FibServerStressTest {
   }
 
   /** Sends a random batch of requests (sometimes ending mid-line) and checks every reply read. */
-  private static void client(int port, Random r, AtomicInteger replies) {
+  private static void client(Net net, int port, Random r, AtomicInteger replies) {
     Switch.run(
         "client",
         sw -> {
-          Loopback.Connection conn = Loopback.connect(sw, port);
-          BufReader in = BufReader.of(conn.flow(), 256);
+          Connection conn = net.connect(sw, FibServer.loopback(port));
+          BufReader in = BufReader.of(conn, 256);
           int batches = 1 + r.nextInt(3);
           for (int b = 0; b < batches; b++) {
             int[] ns = r.ints(1 + r.nextInt(5), 0, 26).toArray();
@@ -88,13 +91,13 @@ class FibServerStressTest {
             if (r.nextInt(5) == 0) {
               req.append("fib 1"); // half a line: this connection ends without its newline
             }
-            conn.flow().write(req.toString().getBytes(StandardCharsets.US_ASCII));
+            conn.write(req.toString().getBytes(StandardCharsets.US_ASCII));
             for (int n : ns) {
               assertEquals(Long.toString(FibServer.fibIterative(n)), in.line(), "reply to fib " + n);
               replies.incrementAndGet();
             }
             if (req.charAt(req.length() - 1) != '\n') {
-              conn.flow().shutdown(dev.eio.io.ShutdownCommand.SEND);
+              conn.shutdown(dev.eio.io.ShutdownCommand.SEND);
               assertEquals(
                   "error: incomplete request 'fib 1': the input ended before its newline", in.line());
               assertTrue(in.atEndOfInput(), "the server ends the connection after the end of input");

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.eio.Eio;
 import dev.eio.Switch;
+import dev.eio.net.Listener;
+import dev.eio.net.Net;
 import dev.eio.parallel.DomainManager;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -12,7 +14,6 @@ import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.ByteBuffer;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -97,6 +98,7 @@ class FibServerTest {
         Eio.call(
             env ->
                 FibServer.experiment(
+                    Net.of(env),
                     new FibServer.Options(15, 3, 4, 2, 0),
                     new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)));
     assertEquals(List.of(1, 2), rows.stream().map(FibServer.Row::domains).toList());
@@ -160,9 +162,9 @@ class FibServerTest {
             Switch.run(
                 sw -> {
                   DomainManager domains = DomainManager.create(sw, 1);
-                  ServerSocketChannel listener = Loopback.listen(sw, 0);
+                  Listener listener = Net.of(env).listen(sw, FibServer.loopback(0));
                   sw.forkDaemon(() -> FibServer.serve(listener, domains));
-                  int port = Loopback.port(listener);
+                  int port = FibServer.port(listener);
                   try (SocketChannel c = SocketChannel.open(new InetSocketAddress("127.0.0.1", port))) {
                     send(c, "fib abc\n");
                     send(c, "fib 46\nfib 99999999999999\n");
@@ -217,7 +219,7 @@ class FibServerTest {
       List<String> lines = o.err().lines().toList();
       assertEquals(1, lines.size(), o.err());
       assertTrue(
-          lines.get(0).startsWith("error: cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": "),
+          lines.get(0).startsWith("error: listen on /127.0.0.1:" + taken.getLocalPort() + ": "),
           lines.get(0));
     }
   }
