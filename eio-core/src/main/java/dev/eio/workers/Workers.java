@@ -3,6 +3,7 @@ package dev.eio.workers;
 import dev.eio.Cancel;
 import dev.eio.Env;
 import dev.eio.Switch;
+import dev.eio.internal.OwnedTask;
 import dev.eio.internal.WorkerProcess;
 import java.time.Duration;
 import java.util.List;
@@ -222,9 +223,13 @@ public final class Workers {
     return WorkerProcess.start(name + "-" + COUNTER.incrementAndGet(), codec, jvmOptions);
   }
 
-  /** The task's own classes: those of its nest (a lambda belongs to its enclosing class's nest). */
+  /**
+   * The task's own classes: those of its nest (a lambda belongs to its enclosing class's nest); for
+   * an {@link OwnedTask}, those of its owner's nest.
+   */
   static Predicate<Class<?>> ownClasses(Object task) {
-    Class<?> host = task.getClass().getNestHost();
+    Object owner = task instanceof OwnedTask<?> o ? o.owner() : task;
+    Class<?> host = owner.getClass().getNestHost();
     return c -> c.getNestHost() == host;
   }
 
