@@ -177,8 +177,10 @@ public final class HubWorker<I, O, R> {
     if (f.type() == WorkerFrames.DOWN) {
       c.deliver(f.payload());
     } else if (f.type() == WorkerFrames.DROP) {
+      // Acknowledged first, so the hub receives Disconnected as for any party, and before
+      // anything this party's end lets the parent do next.
+      disconnected(c);
       c.done();
-      disconnected(c); // acknowledged, so the hub receives Disconnected as for any party
     }
   }
 
