@@ -1,9 +1,14 @@
 package dev.eio.bench;
 
+import dev.eio.Channel;
 import dev.eio.Eio;
 import dev.eio.Fiber;
 import dev.eio.Switch;
 import dev.eio.parallel.DomainManager;
+import dev.eio.workers.Hub;
+import dev.eio.workers.HubConnection;
+import dev.eio.workers.HubEvent;
+import dev.eio.workers.HubWorker;
 import dev.eio.workers.WorkerPool;
 import dev.eio.workers.Workers;
 import java.util.Arrays;
@@ -17,6 +22,8 @@ import java.util.Map;
  *       pool.submit(() -> null)} on a pool of 1 worker JVM (encode, pipe, decode, run, and back).
  *   <li>Tasks per second per worker: 2 submitter fibers keeping 2 domains or 2 workers busy with a
  *       small task (sum of 1..1000).
+ *   <li>Hub round trip: a message to an echoing party and back, over a pair of {@code Channel}s
+ *       with an echo fiber against a {@code HubConnection} to a spawned hub in a worker JVM.
  *   <li>A one-shot {@code Workers.run}: the cost of starting a fresh worker JVM, for scale.
  * </ul>
  *
@@ -81,6 +88,46 @@ public final class WorkerBench {
                               "  %-42s %,12.0f tasks/s per domain or worker%n",
                               k, 1e9 / ns / 2));
 
+                  // Hub round trips: a message to an echoing party and its answer. In process,
+                  // a fiber echoes over two channels; across processes, a spawned hub echoes.
+                  Channel<Integer> toEcho = Channel.create(1);
+                  Channel<Integer> fromEcho = Channel.create(1);
+                  sw.forkDaemon(
+                      () -> {
+                        while (true) {
+                          fromEcho.send(toEcho.receive());
+                        }
+                      });
+                  HubWorker<Integer, Integer, Void> echo = workers.spawn(sw, WorkerBench::echo);
+                  HubConnection<Integer, Integer> party = echo.connection();
+                  Map<String, Long> perMessage =
+                      new Ratio("Hub round trip (send, answer, receive)", "ns/message")
+                          .add(
+                              "Channel pair, echo fiber",
+                              () ->
+                                  timePerCall(
+                                      calls * 10,
+                                      () -> {
+                                        toEcho.send(1);
+                                        sink = fromEcho.receive();
+                                      }))
+                          .add(
+                              "HubConnection, hub in a worker JVM",
+                              () ->
+                                  timePerCall(
+                                      calls,
+                                      () -> {
+                                        party.send(1);
+                                        sink = party.receive();
+                                      }))
+                          .run(2, rounds);
+                  perMessage.forEach(
+                      (k, ns) ->
+                          System.out.printf("  %-42s %,12.0f round trips/s%n", k, 1e9 / ns));
+                  echo.close();
+                  party.close();
+                  echo.result().await();
+
                   long[] starts = new long[3];
                   for (int i = 0; i < starts.length; i++) {
                     long t0 = System.nanoTime();
@@ -93,6 +140,16 @@ public final class WorkerBench {
                           + " %.0f ms%n",
                       starts[1] / 1e6);
                 }));
+  }
+
+  /** The hub of the hub round trip: answers each message to its sender. */
+  private static Void echo(Hub<Integer, Integer> hub) {
+    for (HubEvent<Integer> e : hub) {
+      if (e instanceof HubEvent.Message<Integer>(long party, Integer n)) {
+        hub.send(party, n);
+      }
+    }
+    return null;
   }
 
   private static Long sum() {

@@ -31,6 +31,28 @@ public final class WorkerFrames {
   /** Worker to parent: the task's exception, see {@link #encodeFailure}. */
   public static final byte FAILURE = 4;
 
+  // Hub frames. A worker runs at most one hub function (SPAWN, answered like a TASK by RESULT or
+  // FAILURE under the same id); the connection frames carry the connection's id, which the
+  // parent allocates, so every party's messages share the one pair of pipes.
+
+  /** Parent to worker: a hub function to run under the frame's id. */
+  public static final byte SPAWN = 5;
+  /** Parent to worker: a party connected; the id is its connection id. */
+  public static final byte OPEN = 6;
+  /** Parent to worker: a message from a party, encoded by the codec. */
+  public static final byte UP = 7;
+  /** Parent to worker: a party disconnected (or acknowledges the hub's {@link #DROP}). */
+  public static final byte CLOSE = 8;
+  /** Parent to worker: no more parties will connect. */
+  public static final byte END = 9;
+  /** Worker to parent: a message from the hub to one party, encoded by the codec. */
+  public static final byte DOWN = 10;
+  /** Worker to parent: the hub disconnected a party. */
+  public static final byte DROP = 11;
+
+  /** The empty payload of frames that carry only an id. */
+  public static final byte[] NO_PAYLOAD = new byte[0];
+
   /** One frame. */
   public record Frame(byte type, long id, byte[] payload) {}
 

@@ -1,6 +1,7 @@
 package dev.eio.internal;
 
 import dev.eio.workers.Codec;
+import dev.eio.workers.HubFunction;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
@@ -18,7 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The entry point of a worker JVM. It starts clean (nothing of the parent's live state is copied),
- * reads frames from stdin, runs each task on its own thread and writes the reply to stdout. User
+ * reads frames from stdin, runs each task (or its one hub function, whose connection frames it hands
+ * to the hub) on its own thread and writes the reply to stdout. User
  * output on {@code System.out} goes to stderr, which the parent prints with the worker's name.
  *
  * <p>The worker never outlives its parent: end of file on stdin (the parent closed the pipe or
@@ -57,9 +59,38 @@ public final class WorkerMain {
           new ObjectInputStream(new ByteArrayInputStream(first.payload()))) {
         codec = (Codec) ois.readObject();
       }
+      WorkerHub<Object, Object> hub = null;
       for (WorkerFrames.Frame f; (f = WorkerFrames.read(in)) != null; ) {
         switch (f.type()) {
-          case WorkerFrames.TASK -> start(codec, out, f);
+          case WorkerFrames.TASK -> {
+            byte[] bytes = f.payload();
+            // The bytes come from the parent that started this JVM, over a private pipe.
+            start(codec, out, f.id(), () -> ((Callable<?>) codec.decode(bytes, c -> true)).call());
+          }
+          case WorkerFrames.SPAWN -> {
+            if (hub != null) {
+              throw new IOException("a worker runs one hub function, got a second");
+            }
+            WorkerHub<Object, Object> h = new WorkerHub<>(codec, out);
+            hub = h;
+            byte[] bytes = f.payload();
+            start(
+                codec,
+                out,
+                f.id(),
+                () -> {
+                  @SuppressWarnings("unchecked")
+                  HubFunction<Object, Object, ?> fn =
+                      (HubFunction<Object, Object, ?>) codec.decode(bytes, c -> true);
+                  return fn.apply(h);
+                });
+          }
+          case WorkerFrames.OPEN, WorkerFrames.UP, WorkerFrames.CLOSE, WorkerFrames.END -> {
+            if (hub == null) {
+              throw new IOException("hub frame " + f.type() + " before the hub function");
+            }
+            hub.deliver(f);
+          }
           case WorkerFrames.CANCEL -> {
             Thread t = RUNNING.get(f.id());
             if (t != null) {
@@ -78,24 +109,22 @@ public final class WorkerMain {
     Runtime.getRuntime().halt(PARENT_GONE);
   }
 
-  private static void start(Codec codec, DataOutputStream out, WorkerFrames.Frame f) {
+  private static void start(Codec codec, DataOutputStream out, long id, Callable<?> body) {
     Thread t =
         Thread.ofPlatform()
             .daemon()
-            .name("eio-task-" + f.id())
-            .unstarted(() -> runTask(codec, out, f));
-    RUNNING.put(f.id(), t);
+            .name("eio-task-" + id)
+            .unstarted(() -> runTask(codec, out, id, body));
+    RUNNING.put(id, t);
     t.start();
   }
 
-  private static void runTask(Codec codec, DataOutputStream out, WorkerFrames.Frame f) {
+  private static void runTask(Codec codec, DataOutputStream out, long id, Callable<?> body) {
     byte type;
     byte[] payload;
     try {
       try {
-        // The bytes come from the parent that started this JVM, over a private pipe.
-        Callable<?> task = (Callable<?>) codec.decode(f.payload(), c -> true);
-        Object value = task.call();
+        Object value = body.call();
         payload = codec.encode(value);
         type = WorkerFrames.RESULT;
       } catch (Throwable failure) {
@@ -108,9 +137,9 @@ public final class WorkerMain {
         payload = WorkerFrames.encodeFailure(failure, encoded);
         type = WorkerFrames.FAILURE;
       }
-      RUNNING.remove(f.id());
+      RUNNING.remove(id);
       synchronized (out) {
-        WorkerFrames.write(out, type, f.id(), payload);
+        WorkerFrames.write(out, type, id, payload);
       }
     } catch (IOException e) {
       // stdout is gone: the parent is gone too.

@@ -30,6 +30,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -53,6 +54,7 @@ public final class WorkerProcess {
   private final Thread errPump;
   private final CompletableFuture<WorkerCrashedException> death = new CompletableFuture<>();
   private volatile boolean killedByParent;
+  private volatile Consumer<WorkerFrames.Frame> otherFrames;
 
   private WorkerProcess(String name, Process process, Codec codec) {
     this.name = name;
@@ -131,20 +133,9 @@ public final class WorkerProcess {
    */
   public Object call(Object task, Predicate<Class<?>> allowed, Duration grace) {
     Interrupts.check();
-    byte[] bytes = codec.encode(task);
-    long id = ids.incrementAndGet();
-    CompletableFuture<WorkerFrames.Frame> reply = new CompletableFuture<>();
-    calls.put(id, reply);
-    if (death.isDone()) {
-      calls.remove(id);
-      throw death.join();
-    }
-    try {
-      send(WorkerFrames.TASK, id, bytes);
-    } catch (IOException e) {
-      calls.remove(id);
-      throw awaitDeath();
-    }
+    Call sent = submit(WorkerFrames.TASK, task);
+    long id = sent.id();
+    CompletableFuture<WorkerFrames.Frame> reply = sent.reply();
     WorkerFrames.Frame f;
     try {
       f = reply.get();
@@ -166,7 +157,41 @@ public final class WorkerProcess {
     return decodeReply(f, allowed);
   }
 
-  private void cancelRemote(
+  /** A call in flight: its id and the future of its reply frame. */
+  public record Call(long id, CompletableFuture<WorkerFrames.Frame> reply) {}
+
+  /**
+   * Sends {@code task} in a frame of {@code type} ({@link WorkerFrames#TASK} or {@link
+   * WorkerFrames#SPAWN}) and returns at once. The reply future completes with the worker's
+   * {@link WorkerFrames#RESULT} or {@link WorkerFrames#FAILURE} frame (see {@link #decodeReply}),
+   * or exceptionally with {@link WorkerCrashedException} when the worker dies first.
+   *
+   * @throws WorkerCrashedException when the worker is dead already
+   * @throws CodecException when {@code task} cannot be encoded
+   */
+  public Call submit(byte type, Object task) {
+    byte[] bytes = codec.encode(task);
+    long id = ids.incrementAndGet();
+    CompletableFuture<WorkerFrames.Frame> reply = new CompletableFuture<>();
+    calls.put(id, reply);
+    if (death.isDone()) {
+      calls.remove(id);
+      throw death.join();
+    }
+    try {
+      send(type, id, bytes);
+    } catch (IOException e) {
+      calls.remove(id);
+      throw awaitDeath();
+    }
+    return new Call(id, reply);
+  }
+
+  /**
+   * Asks the worker to interrupt the call {@code id} and waits, not cancellable, up to {@code
+   * grace} for its reply; kills the worker when none comes.
+   */
+  public void cancelRemote(
       long id, CompletableFuture<WorkerFrames.Frame> reply, Duration grace) {
     boolean interrupted = false;
     try {
@@ -194,7 +219,12 @@ public final class WorkerProcess {
     }
   }
 
-  private Object decodeReply(WorkerFrames.Frame f, Predicate<Class<?>> allowed) {
+  /**
+   * The value of a reply frame, or throws the exception it carries, rebuilt here.
+   *
+   * @param allowed classes the reply may hold besides the codec's allow-list
+   */
+  public Object decodeReply(WorkerFrames.Frame f, Predicate<Class<?>> allowed) {
     if (f.type() == WorkerFrames.RESULT) {
       return codec.decode(f.payload(), allowed);
     }
@@ -242,9 +272,32 @@ public final class WorkerProcess {
     }
   }
 
-  private void send(byte type, long id, byte[] payload) throws IOException {
+  /** Writes one frame to the worker's stdin; frames from several threads never interleave. */
+  public void send(byte type, long id, byte[] payload) throws IOException {
     synchronized (out) {
       WorkerFrames.write(out, type, id, payload);
+    }
+  }
+
+  /**
+   * Hands the worker's frames that answer no call ({@link WorkerFrames#DOWN}, {@link
+   * WorkerFrames#DROP}) to {@code listener}, on the reader thread, in the order they arrived and
+   * before any later reply. Set it before sending the frame that can cause them.
+   */
+  public void onOtherFrames(Consumer<WorkerFrames.Frame> listener) {
+    this.otherFrames = listener;
+  }
+
+  /**
+   * Closes the worker's stdin without waiting: the worker halts as soon as it reads end of file.
+   */
+  public void closeInput() {
+    try {
+      synchronized (out) {
+        out.close();
+      }
+    } catch (IOException e) {
+      // already gone
     }
   }
 
@@ -253,13 +306,7 @@ public final class WorkerProcess {
    * kills it. Returns once the process has exited.
    */
   public void stop(Duration grace) {
-    try {
-      synchronized (out) {
-        out.close();
-      }
-    } catch (IOException e) {
-      // already gone
-    }
+    closeInput();
     try {
       if (process.waitFor(grace.toNanos(), TimeUnit.NANOSECONDS)) {
         return;
@@ -288,7 +335,8 @@ public final class WorkerProcess {
     }
   }
 
-  private WorkerCrashedException awaitDeath() {
+  /** Waits, not cancellable, until the worker is known dead and returns how it died. */
+  public WorkerCrashedException awaitDeath() {
     boolean interrupted = false;
     try {
       while (true) {
@@ -312,6 +360,13 @@ public final class WorkerProcess {
     try (DataInputStream in =
         new DataInputStream(new BufferedInputStream(process.getInputStream(), 1 << 16))) {
       for (WorkerFrames.Frame f; (f = WorkerFrames.read(in)) != null; ) {
+        if (f.type() != WorkerFrames.RESULT && f.type() != WorkerFrames.FAILURE) {
+          Consumer<WorkerFrames.Frame> listener = otherFrames;
+          if (listener != null) {
+            listener.accept(f);
+          }
+          continue;
+        }
         CompletableFuture<WorkerFrames.Frame> reply = calls.remove(f.id());
         if (reply != null) {
           reply.complete(f);

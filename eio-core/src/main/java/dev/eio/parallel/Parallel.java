@@ -5,6 +5,12 @@ import dev.eio.Fiber;
 import dev.eio.Switch;
 import dev.eio.Task;
 import dev.eio.internal.Interrupts;
+import dev.eio.internal.OwnedTask;
+import dev.eio.workers.SerializableBiFunction;
+import dev.eio.workers.SerializableConsumer;
+import dev.eio.workers.SerializableFunction;
+import dev.eio.workers.WorkerPool;
+import java.io.Serializable;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,7 +32,8 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * Parallel operations on the domains of a {@link DomainManager}: map, fold and for-each over lists
+ * Parallel operations on the domains of a {@link DomainManager} (or, for map, for-each and fold,
+ * on the domains or worker processes a {@link Where} names): map, fold and for-each over lists
  * and arrays ({@link #map}, {@link #mapIndexed}, {@link #forEach}, {@link #fold}, {@link
  * #mapFold}), a bounded-memory pipeline from an unbounded source ({@link #pipeline}), and a
  * master/worker computation whose master creates tasks as results come in ({@link #compute}).
@@ -111,27 +118,37 @@ public final class Parallel {
   }
 
   /** Applies {@code fn} to every item and its index, split as {@code options} says. */
-  @SuppressWarnings("unchecked")
   public static <A, B> List<B> mapIndexed(
       DomainManager domains,
       List<? extends A> items,
       ParallelOptions options,
       IndexedFunction<? super A, ? extends B> fn) {
+    return mapIndexed(Where.domains(domains), items, options, fn, fn);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <A, B> List<B> mapIndexed(
+      Where where,
+      List<? extends A> items,
+      ParallelOptions options,
+      IndexedFunction<? super A, ? extends B> fn,
+      Object owner) {
     Objects.requireNonNull(fn, "fn");
     List<Object[]> parts =
         ranges(
-            domains,
+            where,
             items,
             options,
-            (from, to) -> {
+            owner,
+            (list, base, from, to) -> {
               Object[] out = new Object[to - from];
               for (int i = from; i < to; i++) {
                 Fiber.check();
-                A item = items.get(i);
+                A item = list.get(i);
                 try {
-                  out[i - from] = fn.apply(i, item);
+                  out[i - from] = fn.apply(base + i, item);
                 } catch (RuntimeException e) {
-                  throw itemFailed(i, item, e);
+                  throw itemFailed(base + i, item, e);
                 }
               }
               return out;
@@ -161,19 +178,29 @@ public final class Parallel {
       List<? extends A> items,
       ParallelOptions options,
       Consumer<? super A> fn) {
+    forEach(Where.domains(domains), items, options, fn, fn);
+  }
+
+  private static <A> void forEach(
+      Where where,
+      List<? extends A> items,
+      ParallelOptions options,
+      Consumer<? super A> fn,
+      Object owner) {
     Objects.requireNonNull(fn, "fn");
     ranges(
-        domains,
+        where,
         items,
         options,
-        (from, to) -> {
+        owner,
+        (list, base, from, to) -> {
           for (int i = from; i < to; i++) {
             Fiber.check();
-            A item = items.get(i);
+            A item = list.get(i);
             try {
               fn.accept(item);
             } catch (RuntimeException e) {
-              throw itemFailed(i, item, e);
+              throw itemFailed(base + i, item, e);
             }
           }
           return null;
@@ -208,22 +235,34 @@ public final class Parallel {
       R identity,
       BiFunction<? super R, ? super A, ? extends R> accumulate,
       BinaryOperator<R> combine) {
+    return fold(Where.domains(domains), items, options, identity, accumulate, combine, accumulate);
+  }
+
+  private static <A, R> R fold(
+      Where where,
+      List<? extends A> items,
+      ParallelOptions options,
+      R identity,
+      BiFunction<? super R, ? super A, ? extends R> accumulate,
+      BinaryOperator<R> combine,
+      Object owner) {
     Objects.requireNonNull(accumulate, "accumulate");
     Objects.requireNonNull(combine, "combine");
     List<R> parts =
         ranges(
-            domains,
+            where,
             items,
             options,
-            (from, to) -> {
+            owner,
+            (list, base, from, to) -> {
               R acc = identity;
               for (int i = from; i < to; i++) {
                 Fiber.check();
-                A item = items.get(i);
+                A item = list.get(i);
                 try {
                   acc = accumulate.apply(acc, item);
                 } catch (RuntimeException e) {
-                  throw itemFailed(i, item, e);
+                  throw itemFailed(base + i, item, e);
                 }
               }
               return acc;
@@ -283,6 +322,48 @@ public final class Parallel {
     return mapFold(domains, asList(items), map, identity, combine);
   }
 
+  // ---------------------------------------------------------------- on domains or on workers
+
+  /**
+   * Applies {@code fn} to every item on the domains or workers {@code where} names; the results in
+   * input order. See {@link Where} for what running on workers asks of {@code fn} and the items.
+   */
+  public static <A, B> List<B> map(
+      Where where, List<? extends A> items, SerializableFunction<? super A, ? extends B> fn) {
+    return map(where, items, ParallelOptions.defaults(), fn);
+  }
+
+  /** Applies {@code fn} to every item where {@code where} says, split as {@code options} says. */
+  public static <A, B> List<B> map(
+      Where where,
+      List<? extends A> items,
+      ParallelOptions options,
+      SerializableFunction<? super A, ? extends B> fn) {
+    Objects.requireNonNull(fn, "fn");
+    return mapIndexed(
+        where, items, options, (IndexedFunction<A, B> & Serializable) (i, a) -> fn.apply(a), fn);
+  }
+
+  /** Applies {@code fn} to every item where {@code where} says, for its effect. */
+  public static <A> void forEach(
+      Where where, List<? extends A> items, SerializableConsumer<? super A> fn) {
+    forEach(where, items, ParallelOptions.defaults(), fn, fn);
+  }
+
+  /**
+   * Folds the items where {@code where} says, like {@link #fold(DomainManager, List, Object,
+   * BiFunction, BinaryOperator)}; {@code accumulate} runs where the items are, {@code combine}
+   * in the caller.
+   */
+  public static <A, R> R fold(
+      Where where,
+      List<? extends A> items,
+      R identity,
+      SerializableBiFunction<? super R, ? super A, ? extends R> accumulate,
+      BinaryOperator<R> combine) {
+    return fold(where, items, ParallelOptions.defaults(), identity, accumulate, combine, accumulate);
+  }
+
   private static <A> List<A> asList(A[] items) {
     return Arrays.asList(Objects.requireNonNull(items, "items"));
   }
@@ -295,26 +376,39 @@ public final class Parallel {
     return new ItemFailedException(index, item, e);
   }
 
-  private interface RangeFn<R> {
-    R apply(int from, int to);
+  /**
+   * The work on items {@code from} (inclusive) to {@code to} of {@code items}, whose index 0 is
+   * item {@code base} of the whole input. Serializable, so that on workers it travels with a copy
+   * of its slice (and then the user function it captures must be serializable too).
+   */
+  private interface RangeFn<A, R> extends Serializable {
+    R apply(List<? extends A> items, int base, int from, int to);
   }
 
   /**
-   * Runs {@code fn} over the index ranges {@code options} asks for, on {@code min(domains, n)}
-   * fork/join workers inside one domain section, and returns the per-range results in input order
-   * (or completion order when unordered with a chunk size).
+   * Runs {@code fn} over the index ranges {@code options} asks for, on {@code min(parallelism, n)}
+   * loops, and returns the per-range results in input order (or completion order when unordered
+   * with a chunk size). On domains the loops are fork/join workers inside one domain section and
+   * each range runs in place; on workers the loops are fibers of the caller, and each range goes
+   * to the pool with a copy of its items, {@code owner}'s classes allowed in the reply.
    */
   @SuppressWarnings("unchecked")
-  private static <R> List<R> ranges(
-      DomainManager domains, List<?> items, ParallelOptions options, RangeFn<R> fn) {
-    Objects.requireNonNull(domains, "domains");
+  private static <A, R> List<R> ranges(
+      Where where, List<? extends A> items, ParallelOptions options, Object owner, RangeFn<A, R> fn) {
+    Objects.requireNonNull(where, "where");
     Objects.requireNonNull(items, "items");
     Objects.requireNonNull(options, "options");
+    WorkerPool pool = where.workerPool();
+    if (pool != null && (options.init() != null || options.finish() != null)) {
+      throw new IllegalArgumentException(
+          "options: init and finish run per domain and cannot run on workers; use the pool's"
+              + " init instead");
+    }
     int n = items.size();
     if (n == 0) {
       return List.of();
     }
-    int workers = Math.min(domains.domains(), n);
+    int workers = Math.min(where.parallelism(), n);
     int chunk = options.chunkSize();
     // Without a chunk size, each worker owns one contiguous segment, cut into blocks so that a
     // worker that finishes early (its domain got more CPU, its items were cheaper) goes on with
@@ -345,7 +439,8 @@ public final class Parallel {
                 int s = (worker + k) % segments;
                 for (int u = cursor.getAndIncrement(s); u < segmentEnd[s]; u = cursor.getAndIncrement(s)) {
                   int from = (int) Math.min(n, (long) u * block);
-                  results[u] = fn.apply(from, (int) Math.min(n, (long) from + block));
+                  int to = (int) Math.min(n, (long) from + block);
+                  results[u] = pool == null ? fn.apply(items, 0, from, to) : onWorker(pool, items, from, to, fn, owner);
                   completion[completed.getAndIncrement()] = u;
                 }
               }
@@ -366,13 +461,24 @@ public final class Parallel {
             }
           });
     }
-    domains.run(() -> Fiber.all(tasks));
+    if (pool == null) {
+      where.domainManager().run(() -> Fiber.all(tasks));
+    } else {
+      Fiber.all(tasks);
+    }
     List<R> out = new ArrayList<>(units);
     boolean inCompletionOrder = chunk > 0 && !options.ordered();
     for (int k = 0; k < units; k++) {
       out.add((R) results[inCompletionOrder ? completion[k] : k]);
     }
     return out;
+  }
+
+  /** Runs {@code fn} on items {@code from..to} in a worker of {@code pool}. */
+  private static <A, R> R onWorker(
+      WorkerPool pool, List<? extends A> items, int from, int to, RangeFn<A, R> fn, Object owner) {
+    List<A> slice = new ArrayList<>(items.subList(from, to));
+    return pool.submit(new OwnedTask<>(() -> fn.apply(slice, from, 0, slice.size()), owner));
   }
 
   // ---------------------------------------------------------------- pipeline

@@ -3,6 +3,7 @@ package dev.eio.workers;
 import dev.eio.Cancel;
 import dev.eio.Env;
 import dev.eio.Switch;
+import dev.eio.internal.OwnedTask;
 import dev.eio.internal.WorkerProcess;
 import java.time.Duration;
 import java.util.List;
@@ -13,7 +14,7 @@ import java.util.function.Predicate;
  * Runs tasks in worker JVMs: other processes started from this JVM's {@code java} and class path,
  * so that a crash, a native library, a leak or {@code System.exit} in a task cannot take the
  * parent down. {@link #run} uses a fresh worker per call; {@link #pool} keeps workers for many
- * tasks.
+ * tasks; {@link #spawn} runs a {@link HubFunction} that parties talk to over {@link HubConnection}s.
  *
  * <p>Guarantees: every worker belongs to a switch and has exited when that switch has finished; a
  * worker halts by itself when its parent dies (its stdin reaches end of file), so none is
@@ -160,6 +161,28 @@ public final class Workers {
     }
   }
 
+  /**
+   * Starts a fresh worker JVM owned by {@code sw} running {@code fn} on a hub (async_parallel's
+   * {@code spawn}), and returns at once with the parent's handle: a first connection to the hub,
+   * more with {@link HubWorker#connect}, and the promise of {@code fn}'s result. Messages both ways
+   * and the result pass through this codec (the parent accepts {@code fn}'s own classes besides
+   * the allow-list). See {@link HubWorker} for the lifecycle: the switch finishing cancels the hub
+   * (grace period, then kill).
+   *
+   * @throws WorkerCrashedException when the worker cannot be started
+   * @throws CodecException when {@code fn} cannot be encoded
+   */
+  public <I, O, R> HubWorker<I, O, R> spawn(Switch sw, HubFunction<I, O, R> fn) {
+    if (sw == null) {
+      throw new NullPointerException("sw");
+    }
+    if (fn == null) {
+      throw new NullPointerException("fn");
+    }
+    sw.check();
+    return new HubWorker<>(sw, start(), fn, codec, grace);
+  }
+
   /** A pool of {@code workers} workers owned by {@code sw}, with no init and no queue. */
   public WorkerPool pool(Switch sw, int workers) {
     return pool(sw, workers, 0, null);
@@ -200,9 +223,13 @@ public final class Workers {
     return WorkerProcess.start(name + "-" + COUNTER.incrementAndGet(), codec, jvmOptions);
   }
 
-  /** The task's own classes: those of its nest (a lambda belongs to its enclosing class's nest). */
+  /**
+   * The task's own classes: those of its nest (a lambda belongs to its enclosing class's nest); for
+   * an {@link OwnedTask}, those of its owner's nest.
+   */
   static Predicate<Class<?>> ownClasses(Object task) {
-    Class<?> host = task.getClass().getNestHost();
+    Object owner = task instanceof OwnedTask<?> o ? o.owner() : task;
+    Class<?> host = owner.getClass().getNestHost();
     return c -> c.getNestHost() == host;
   }
 
