@@ -1,5 +1,6 @@
 package dev.eio;
 
+import dev.eio.internal.ChannelLock;
 import dev.eio.internal.ChannelNode;
 import dev.eio.internal.ChannelNodeQueue;
 import dev.eio.internal.ChannelWaiter;
@@ -12,7 +13,7 @@ import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
+
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -68,6 +69,12 @@ public final class Channel<T> implements Iterable<T> {
   private static final AtomicLong IDS = new AtomicLong();
   // Yields before parking; measured in B2 (ADR 4): 2 cut rendezvous cost by about a third.
   private static final int YIELDS = 2;
+  // Spinning before yielding pays when the peer runs on another carrier and loses when it is
+  // queued behind us on ours; a channel stops spinning after this many unpaid spins in a row and
+  // probes again every SPIN_PROBE_MASK + 1 waits (ADR 16).
+  private static final long SPIN_NANOS = 1_000L;
+  private static final int SPIN_MISSES_BEFORE_BACKOFF = 4;
+  private static final int SPIN_PROBE_MASK = 255;
   private static final long CENTURY = Duration.ofDays(36_525).toNanos();
 
   // Returned by pollLocked when there is nothing to take and the channel is open.
@@ -80,7 +87,7 @@ public final class Channel<T> implements Iterable<T> {
 
   private final long id = IDS.incrementAndGet(); // the order in which select locks channels
   private final int capacity; // Integer.MAX_VALUE when unbounded
-  private final ReentrantLock lock = new ReentrantLock();
+  private final ChannelLock lock = new ChannelLock();
   private final ArrayDeque<Object> buffer; // guarded by lock
   private final ChannelNodeQueue senders = new ChannelNodeQueue(); // guarded by lock
   private final ChannelNodeQueue receivers = new ChannelNodeQueue(); // guarded by lock
@@ -88,6 +95,8 @@ public final class Channel<T> implements Iterable<T> {
   // A waiter completed under the lock, woken by unlockAndWake once the lock is free.
   private ChannelWaiter toWake; // guarded by lock
   private volatile boolean closedForSend;
+  // Unpaid spins in a row (see SPIN_NANOS); written without synchronization: a heuristic.
+  private int spinMisses;
 
   private Channel(int capacity) {
     this.capacity = capacity;
@@ -156,6 +165,7 @@ public final class Channel<T> implements Iterable<T> {
     requireItem(item);
     ChannelWaiter w;
     ChannelNode node;
+    boolean spin; // only the oldest waiter spins: the others wait for it anyway
     lock.lock();
     try {
       Object r = offerLocked(item);
@@ -168,11 +178,12 @@ public final class Channel<T> implements Iterable<T> {
       Interrupts.check();
       w = new ChannelWaiter();
       node = new ChannelNode(w, 0, item);
+      spin = senders.isEmpty();
       senders.add(node);
     } finally {
       unlockAndWake();
     }
-    ChannelNode won = awaitOrDequeue(w, node, senders);
+    ChannelNode won = awaitOrDequeue(w, node, senders, spin);
     if (won.value instanceof Closed c) {
       throw sendClosed(c);
     }
@@ -245,6 +256,7 @@ public final class Channel<T> implements Iterable<T> {
   private Object receiveOrClosed() {
     ChannelWaiter w;
     ChannelNode node;
+    boolean spin; // only the oldest waiter spins: the others wait for it anyway
     lock.lock();
     try {
       Object x = pollLocked();
@@ -254,11 +266,12 @@ public final class Channel<T> implements Iterable<T> {
       Interrupts.check();
       w = new ChannelWaiter();
       node = new ChannelNode(w, 0, null);
+      spin = receivers.isEmpty();
       receivers.add(node);
     } finally {
       unlockAndWake();
     }
-    return awaitOrDequeue(w, node, receivers).value;
+    return awaitOrDequeue(w, node, receivers, spin).value;
   }
 
   /**
@@ -423,10 +436,11 @@ public final class Channel<T> implements Iterable<T> {
    * Waits for a peer to complete {@code node}; when the fiber is cancelled first, takes the node
    * out of {@code queue} and throws {@link Cancelled}.
    */
-  private ChannelNode awaitOrDequeue(ChannelWaiter w, ChannelNode node, ChannelNodeQueue queue) {
+  private ChannelNode awaitOrDequeue(
+      ChannelWaiter w, ChannelNode node, ChannelNodeQueue queue, boolean spin) {
     boolean completed = false;
     try {
-      ChannelNode won = awaitWinner(w, false, 0L);
+      ChannelNode won = awaitWinner(w, false, 0L, spin ? this : null);
       completed = true;
       return won;
     } finally {
@@ -444,15 +458,23 @@ public final class Channel<T> implements Iterable<T> {
   /**
    * Parks until a peer completes one of {@code w}'s nodes and returns it. Returns null when the
    * deadline passed first, throws {@link Cancelled} when the fiber was cancelled first; in both
-   * cases no node completed (the waiter's single CAS decides which came first).
+   * cases no node completed (the waiter's single CAS decides which came first). When {@code
+   * spinOn} is not null the fiber first spins briefly, if that channel's recent spins paid.
    */
-  private static ChannelNode awaitWinner(ChannelWaiter w, boolean timed, long deadline) {
+  private static ChannelNode awaitWinner(
+      ChannelWaiter w, boolean timed, long deadline, Channel<?> spinOn) {
     ChannelNode won;
+    if (spinOn != null && spinOn.spinMisses < SPIN_MISSES_BEFORE_BACKOFF) {
+      spinOn.spinOutcome(spin(w));
+    } else if (spinOn != null) {
+      spinOn.spinMisses = (spinOn.spinMisses + 1) & SPIN_PROBE_MASK; // probe again after a while
+    }
     // A peer we just woke, or that is about to complete us, is often queued on our own carrier:
-    // letting it run first saves a park/unpark round trip. Spinning instead would keep it out.
+    // letting it run first saves a park/unpark round trip.
     for (int i = 0; i < YIELDS && w.winner() == null; i++) {
       Thread.yield();
     }
+    w.prepareToPark();
     while ((won = w.winner()) == null) {
       if (timed) {
         long left = deadline - System.nanoTime();
@@ -475,6 +497,23 @@ public final class Channel<T> implements Iterable<T> {
       }
     }
     return won;
+  }
+
+  /** Spins for at most SPIN_NANOS waiting for a peer to complete {@code w}; whether one did. */
+  private static boolean spin(ChannelWaiter w) {
+    long start = System.nanoTime();
+    for (int i = 1; w.winner() == null; i++) {
+      Thread.onSpinWait();
+      if ((i & 15) == 0 && System.nanoTime() - start > SPIN_NANOS) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Records whether a spin on this channel was completed by a peer (a racy heuristic). */
+  private void spinOutcome(boolean paid) {
+    spinMisses = paid ? 0 : spinMisses + 1;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -705,7 +744,7 @@ public final class Channel<T> implements Iterable<T> {
     }
     ChannelNode won = null;
     try {
-      won = awaitWinner(w, timed, deadline);
+      won = awaitWinner(w, timed, deadline, null);
     } finally {
       withdraw(clauses, nodes, won);
     }
