@@ -175,7 +175,6 @@ public final class Channel<T> implements Iterable<T> {
       if (r instanceof Closed c) {
         throw sendClosed(c);
       }
-      Interrupts.check();
       w = new ChannelWaiter();
       node = new ChannelNode(w, 0, item);
       spin = senders.isEmpty();
@@ -263,7 +262,6 @@ public final class Channel<T> implements Iterable<T> {
       if (x != EMPTY) {
         return x;
       }
-      Interrupts.check();
       w = new ChannelWaiter();
       node = new ChannelNode(w, 0, null);
       spin = receivers.isEmpty();
@@ -440,6 +438,15 @@ public final class Channel<T> implements Iterable<T> {
       ChannelWaiter w, ChannelNode node, ChannelNodeQueue queue, boolean spin) {
     boolean completed = false;
     try {
+      // Checked here rather than under the lock, which the check would hold up: a peer may have
+      // completed the node meanwhile, and then the operation happened.
+      try {
+        Interrupts.check();
+      } catch (Cancelled e) {
+        if (w.cancel()) {
+          throw e;
+        }
+      }
       ChannelNode won = awaitWinner(w, false, 0L, spin ? this : null);
       completed = true;
       return won;
