@@ -70,8 +70,11 @@ public final class Channel<T> implements Iterable<T> {
   // Yields before parking; measured in B2 (ADR 4): 2 cut rendezvous cost by about a third.
   private static final int YIELDS = 2;
   // Spinning before yielding pays when the peer runs on another carrier and loses when it is
-  // queued behind us on ours; a channel stops spinning after this many unpaid spins in a row and
-  // probes again every SPIN_PROBE_MASK + 1 waits (ADR 16).
+  // queued behind us on ours; a channel stops spinning after SPIN_MISSES_BEFORE_BACKOFF unpaid
+  // spins in a row and probes again every SPIN_PROBE_MASK + 1 waits. Only the oldest waiter of a
+  // rendezvous channel spins: later ones wait for it anyway, and in a buffered channel yielding
+  // lets the peer fill (or drain) the buffer, so that the next items need no wait at all (B2,
+  // ADR 16).
   private static final long SPIN_NANOS = 1_000L;
   private static final int SPIN_MISSES_BEFORE_BACKOFF = 4;
   private static final int SPIN_PROBE_MASK = 255;
@@ -165,7 +168,7 @@ public final class Channel<T> implements Iterable<T> {
     requireItem(item);
     ChannelWaiter w;
     ChannelNode node;
-    boolean spin; // only the oldest waiter spins: the others wait for it anyway
+    boolean spin; // see SPIN_NANOS
     lock.lock();
     try {
       Object r = offerLocked(item);
@@ -177,7 +180,7 @@ public final class Channel<T> implements Iterable<T> {
       }
       w = new ChannelWaiter();
       node = new ChannelNode(w, 0, item);
-      spin = senders.isEmpty();
+      spin = capacity == 0 && senders.isEmpty();
       senders.add(node);
     } finally {
       unlockAndWake();
@@ -255,7 +258,7 @@ public final class Channel<T> implements Iterable<T> {
   private Object receiveOrClosed() {
     ChannelWaiter w;
     ChannelNode node;
-    boolean spin; // only the oldest waiter spins: the others wait for it anyway
+    boolean spin; // see SPIN_NANOS
     lock.lock();
     try {
       Object x = pollLocked();
@@ -264,7 +267,7 @@ public final class Channel<T> implements Iterable<T> {
       }
       w = new ChannelWaiter();
       node = new ChannelNode(w, 0, null);
-      spin = receivers.isEmpty();
+      spin = capacity == 0 && receivers.isEmpty();
       receivers.add(node);
     } finally {
       unlockAndWake();
