@@ -706,9 +706,7 @@ public final class Channel<T> implements Iterable<T> {
     long deadline = timed ? System.nanoTime() + fallback.timeoutNanos : 0L;
     // Holding every involved lock, the channels cannot change under us, so the clause found
     // ready really happens, and registering on all channels is one atomic step.
-    for (Channel<?> ch : locks) {
-      ch.lock.lock();
-    }
+    lockAll(locks);
     try {
       for (int i = 0; i < n && ready < 0; i++) {
         Clause<? extends R> c = clauses.get(i);
@@ -764,7 +762,25 @@ public final class Channel<T> implements Iterable<T> {
     return clauses.get(won.clause).run(won.value);
   }
 
-  /** The distinct channels of the clauses, in id order (the global lock order). */
+  /**
+   * Locks every channel of a select. Never waits for one lock while holding another (the rule of
+   * {@link ChannelLock}): when one is taken, releases the others, waits for it, starts over.
+   */
+  private static void lockAll(Channel<?>[] channels) {
+    for (int i = 0; i < channels.length; ) {
+      if (channels[i].lock.tryLock()) {
+        i++;
+        continue;
+      }
+      for (int j = i - 1; j >= 0; j--) {
+        channels[j].lock.unlock();
+      }
+      channels[i].lock.awaitFree();
+      i = 0;
+    }
+  }
+
+  /** The distinct channels of the clauses, in id order (fewer collisions between selects). */
   private static Channel<?>[] lockOrder(List<? extends Clause<?>> clauses, int channelClauses) {
     Channel<?>[] order = new Channel<?>[channelClauses];
     int k = 0;
