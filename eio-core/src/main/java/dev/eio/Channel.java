@@ -1,5 +1,6 @@
 package dev.eio;
 
+import dev.eio.internal.ChannelLock;
 import dev.eio.internal.ChannelNode;
 import dev.eio.internal.ChannelNodeQueue;
 import dev.eio.internal.ChannelWaiter;
@@ -12,7 +13,6 @@ import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -44,8 +44,11 @@ import java.util.function.Supplier;
  * failed channel it throws.
  *
  * <p><b>Memory.</b> A bounded channel holds at most its capacity of items; items are not {@code
- * null}. All state is guarded by one lock per channel; a blocked operation costs one small node
- * per channel it waits on, removed when it completes, is cancelled or times out.
+ * null}. All state is guarded by one short spinning lock per channel (never held across a
+ * blocking call); a blocked operation costs one small waiter plus one small node per channel it
+ * waits on, removed when it completes, is cancelled or times out. A blocked fiber yields twice
+ * before it parks; the oldest waiter of a rendezvous channel first spins for up to a microsecond,
+ * for as long as such spins keep finding a partner (ADR 16).
  *
  * <pre>{@code
  * Channel<String> lines = Channel.create(16);
@@ -68,6 +71,15 @@ public final class Channel<T> implements Iterable<T> {
   private static final AtomicLong IDS = new AtomicLong();
   // Yields before parking; measured in B2 (ADR 4): 2 cut rendezvous cost by about a third.
   private static final int YIELDS = 2;
+  // Spinning before yielding pays when the peer runs on another carrier and loses when it is
+  // queued behind us on ours; a channel stops spinning after SPIN_MISSES_BEFORE_BACKOFF unpaid
+  // spins in a row and probes again every SPIN_PROBE_MASK + 1 waits. Only the oldest waiter of a
+  // rendezvous channel spins: later ones wait for it anyway, and in a buffered channel yielding
+  // lets the peer fill (or drain) the buffer, so that the next items need no wait at all (B2,
+  // ADR 16).
+  private static final long SPIN_NANOS = 1_000L;
+  private static final int SPIN_MISSES_BEFORE_BACKOFF = 4;
+  private static final int SPIN_PROBE_MASK = 255;
   private static final long CENTURY = Duration.ofDays(36_525).toNanos();
 
   // Returned by pollLocked when there is nothing to take and the channel is open.
@@ -80,7 +92,7 @@ public final class Channel<T> implements Iterable<T> {
 
   private final long id = IDS.incrementAndGet(); // the order in which select locks channels
   private final int capacity; // Integer.MAX_VALUE when unbounded
-  private final ReentrantLock lock = new ReentrantLock();
+  private final ChannelLock lock = new ChannelLock();
   private final ArrayDeque<Object> buffer; // guarded by lock
   private final ChannelNodeQueue senders = new ChannelNodeQueue(); // guarded by lock
   private final ChannelNodeQueue receivers = new ChannelNodeQueue(); // guarded by lock
@@ -88,6 +100,8 @@ public final class Channel<T> implements Iterable<T> {
   // A waiter completed under the lock, woken by unlockAndWake once the lock is free.
   private ChannelWaiter toWake; // guarded by lock
   private volatile boolean closedForSend;
+  // Unpaid spins in a row (see SPIN_NANOS); written without synchronization: a heuristic.
+  private int spinMisses;
 
   private Channel(int capacity) {
     this.capacity = capacity;
@@ -156,6 +170,7 @@ public final class Channel<T> implements Iterable<T> {
     requireItem(item);
     ChannelWaiter w;
     ChannelNode node;
+    boolean spin; // see SPIN_NANOS
     lock.lock();
     try {
       Object r = offerLocked(item);
@@ -165,14 +180,14 @@ public final class Channel<T> implements Iterable<T> {
       if (r instanceof Closed c) {
         throw sendClosed(c);
       }
-      Interrupts.check();
       w = new ChannelWaiter();
       node = new ChannelNode(w, 0, item);
+      spin = capacity == 0 && senders.isEmpty();
       senders.add(node);
     } finally {
       unlockAndWake();
     }
-    ChannelNode won = awaitOrDequeue(w, node, senders);
+    ChannelNode won = awaitOrDequeue(w, node, senders, spin);
     if (won.value instanceof Closed c) {
       throw sendClosed(c);
     }
@@ -245,20 +260,21 @@ public final class Channel<T> implements Iterable<T> {
   private Object receiveOrClosed() {
     ChannelWaiter w;
     ChannelNode node;
+    boolean spin; // see SPIN_NANOS
     lock.lock();
     try {
       Object x = pollLocked();
       if (x != EMPTY) {
         return x;
       }
-      Interrupts.check();
       w = new ChannelWaiter();
       node = new ChannelNode(w, 0, null);
+      spin = capacity == 0 && receivers.isEmpty();
       receivers.add(node);
     } finally {
       unlockAndWake();
     }
-    return awaitOrDequeue(w, node, receivers).value;
+    return awaitOrDequeue(w, node, receivers, spin).value;
   }
 
   /**
@@ -423,10 +439,20 @@ public final class Channel<T> implements Iterable<T> {
    * Waits for a peer to complete {@code node}; when the fiber is cancelled first, takes the node
    * out of {@code queue} and throws {@link Cancelled}.
    */
-  private ChannelNode awaitOrDequeue(ChannelWaiter w, ChannelNode node, ChannelNodeQueue queue) {
+  private ChannelNode awaitOrDequeue(
+      ChannelWaiter w, ChannelNode node, ChannelNodeQueue queue, boolean spin) {
     boolean completed = false;
     try {
-      ChannelNode won = awaitWinner(w, false, 0L);
+      // Checked here rather than under the lock, which the check would hold up: a peer may have
+      // completed the node meanwhile, and then the operation happened.
+      try {
+        Interrupts.check();
+      } catch (Cancelled e) {
+        if (w.cancel()) {
+          throw e;
+        }
+      }
+      ChannelNode won = awaitWinner(w, false, 0L, spin ? this : null);
       completed = true;
       return won;
     } finally {
@@ -444,15 +470,23 @@ public final class Channel<T> implements Iterable<T> {
   /**
    * Parks until a peer completes one of {@code w}'s nodes and returns it. Returns null when the
    * deadline passed first, throws {@link Cancelled} when the fiber was cancelled first; in both
-   * cases no node completed (the waiter's single CAS decides which came first).
+   * cases no node completed (the waiter's single CAS decides which came first). When {@code
+   * spinOn} is not null the fiber first spins briefly, if that channel's recent spins paid.
    */
-  private static ChannelNode awaitWinner(ChannelWaiter w, boolean timed, long deadline) {
+  private static ChannelNode awaitWinner(
+      ChannelWaiter w, boolean timed, long deadline, Channel<?> spinOn) {
     ChannelNode won;
+    if (spinOn != null && spinOn.spinMisses < SPIN_MISSES_BEFORE_BACKOFF) {
+      spinOn.spinOutcome(spin(w));
+    } else if (spinOn != null) {
+      spinOn.spinMisses = (spinOn.spinMisses + 1) & SPIN_PROBE_MASK; // probe again after a while
+    }
     // A peer we just woke, or that is about to complete us, is often queued on our own carrier:
-    // letting it run first saves a park/unpark round trip. Spinning instead would keep it out.
+    // letting it run first saves a park/unpark round trip.
     for (int i = 0; i < YIELDS && w.winner() == null; i++) {
       Thread.yield();
     }
+    w.prepareToPark();
     while ((won = w.winner()) == null) {
       if (timed) {
         long left = deadline - System.nanoTime();
@@ -475,6 +509,23 @@ public final class Channel<T> implements Iterable<T> {
       }
     }
     return won;
+  }
+
+  /** Spins for at most SPIN_NANOS waiting for a peer to complete {@code w}; whether one did. */
+  private static boolean spin(ChannelWaiter w) {
+    long start = System.nanoTime();
+    for (int i = 1; w.winner() == null; i++) {
+      Thread.onSpinWait();
+      if ((i & 15) == 0 && System.nanoTime() - start > SPIN_NANOS) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Records whether a spin on this channel was completed by a peer (a racy heuristic). */
+  private void spinOutcome(boolean paid) {
+    spinMisses = paid ? 0 : spinMisses + 1;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -657,9 +708,7 @@ public final class Channel<T> implements Iterable<T> {
     long deadline = timed ? System.nanoTime() + fallback.timeoutNanos : 0L;
     // Holding every involved lock, the channels cannot change under us, so the clause found
     // ready really happens, and registering on all channels is one atomic step.
-    for (Channel<?> ch : locks) {
-      ch.lock.lock();
-    }
+    lockAll(locks);
     try {
       for (int i = 0; i < n && ready < 0; i++) {
         Clause<? extends R> c = clauses.get(i);
@@ -705,7 +754,7 @@ public final class Channel<T> implements Iterable<T> {
     }
     ChannelNode won = null;
     try {
-      won = awaitWinner(w, timed, deadline);
+      won = awaitWinner(w, timed, deadline, null);
     } finally {
       withdraw(clauses, nodes, won);
     }
@@ -715,7 +764,25 @@ public final class Channel<T> implements Iterable<T> {
     return clauses.get(won.clause).run(won.value);
   }
 
-  /** The distinct channels of the clauses, in id order (the global lock order). */
+  /**
+   * Locks every channel of a select. Never waits for one lock while holding another (the rule of
+   * {@link ChannelLock}): when one is taken, releases the others, waits for it, starts over.
+   */
+  private static void lockAll(Channel<?>[] channels) {
+    for (int i = 0; i < channels.length; ) {
+      if (channels[i].lock.tryLock()) {
+        i++;
+        continue;
+      }
+      for (int j = i - 1; j >= 0; j--) {
+        channels[j].lock.unlock();
+      }
+      channels[i].lock.awaitFree();
+      i = 0;
+    }
+  }
+
+  /** The distinct channels of the clauses, in id order (fewer collisions between selects). */
   private static Channel<?>[] lockOrder(List<? extends Clause<?>> clauses, int channelClauses) {
     Channel<?>[] order = new Channel<?>[channelClauses];
     int k = 0;

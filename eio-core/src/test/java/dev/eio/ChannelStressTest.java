@@ -117,6 +117,85 @@ class ChannelStressTest {
     }
   }
 
+  /**
+   * One sender and one receiver on a rendezvous channel, the shape in which a waiter spins before
+   * yielding (ADR 16), each cancelling the other's operation at random, the sender closing the
+   * channel after a random number of items: the receiver gets exactly the items whose send
+   * returned, in order, and then learns the channel is closed.
+   */
+  @Test
+  void rendezvousPairUnderRandomCancellationAndCloseDeliversEachAcceptedItemOnce() {
+    long seed = Long.getLong("eio.stress.seed", System.nanoTime());
+    for (int it = 0; it < ITERATIONS; it++) {
+      long s = seed + it;
+      SplittableRandom rnd = new SplittableRandom(s);
+      Channel<Integer> ch = Channel.rendezvous();
+      int items = 300;
+      int closeAfter = rnd.nextBoolean() ? items : rnd.nextInt(items);
+      AtomicReferenceArray<Cancel.Context> running = new AtomicReferenceArray<>(2);
+      long senderSeed = rnd.nextLong();
+      long receiverSeed = rnd.nextLong();
+      AtomicInteger accepted = new AtomicInteger();
+      List<Integer> got = new ArrayList<>();
+      try {
+        Switch.run(
+            sw -> {
+              sw.fork(
+                  () -> {
+                    SplittableRandom r = new SplittableRandom(senderSeed);
+                    for (int j = 0; j < closeAfter; ) {
+                      chaos(r, running, 0);
+                      Integer item = j;
+                      try {
+                        Cancel.sub(
+                            ctx -> {
+                              running.set(0, ctx);
+                              ch.send(item);
+                            });
+                        accepted.incrementAndGet();
+                        j++;
+                      } catch (Cancelled c) {
+                        CANCELLED_OPERATIONS.incrementAndGet();
+                        Fiber.check();
+                      } finally {
+                        running.set(0, null);
+                      }
+                    }
+                    ch.close();
+                  });
+              SplittableRandom r = new SplittableRandom(receiverSeed);
+              while (true) {
+                chaos(r, running, 1);
+                try {
+                  got.add(
+                      Cancel.subCall(
+                          ctx -> {
+                            running.set(1, ctx);
+                            return ch.receive();
+                          }));
+                } catch (Cancelled c) {
+                  CANCELLED_OPERATIONS.incrementAndGet();
+                  Fiber.check();
+                } catch (ChannelClosedException closed) {
+                  assertNull(closed.getCause());
+                  break;
+                } finally {
+                  running.set(1, null);
+                }
+              }
+            });
+        List<Integer> expected = new ArrayList<>();
+        for (int j = 0; j < accepted.get(); j++) {
+          expected.add(j);
+        }
+        assertEquals(closeAfter, accepted.get(), "every item is eventually accepted");
+        assertEquals(expected, got, "received items differ from the accepted ones, in order");
+      } catch (AssertionError | RuntimeException e) {
+        throw new AssertionError("failed with -Deio.stress.seed=" + s + " (iteration " + it + ")", e);
+      }
+    }
+  }
+
   private static Channel<Integer> channel(SplittableRandom rnd) {
     return switch (rnd.nextInt(4)) {
       case 0 -> Channel.rendezvous();

@@ -32,6 +32,9 @@ public final class ChannelWaiter {
   @SuppressWarnings("unused")
   private volatile Object state;
 
+  // Set by the owner before it parks; until then it spins or yields and needs no unpark.
+  private volatile boolean parking;
+
   /** A waiter for the calling thread. */
   public ChannelWaiter() {
     this.thread = Thread.currentThread();
@@ -48,9 +51,29 @@ public final class ChannelWaiter {
     return STATE.compareAndSet(this, null, node);
   }
 
-  /** Unparks the waiting fiber (after {@link #complete}). */
-  public void wake() {
-    LockSupport.unpark(thread);
+  /**
+   * Unparks the waiting fiber (after {@link #complete}) if it got as far as parking; a fiber
+   * still spinning or yielding sees its completion without an unpark, which would only leave a
+   * stale permit behind.
+   *
+   * @return whether the owner was parking (and was unparked)
+   */
+  public boolean wake() {
+    // Pairs with prepareToPark: the owner writes parking, then reads state; we wrote state (the
+    // CAS in complete), then read parking. Both are volatile, so one of us sees the other.
+    if (parking) {
+      LockSupport.unpark(thread);
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * The owner is about to park: from now on a completing peer unparks it. The owner must check
+   * {@link #winner()} again after this call and before each park.
+   */
+  public void prepareToPark() {
+    parking = true;
   }
 
   /**

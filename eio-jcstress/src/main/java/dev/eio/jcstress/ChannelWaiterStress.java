@@ -10,6 +10,7 @@ import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.ZZI_Result;
+import org.openjdk.jcstress.infra.results.ZZ_Result;
 import org.openjdk.jcstress.infra.results.ZZZ_Result;
 
 /**
@@ -81,6 +82,34 @@ public final class ChannelWaiterStress {
     public void winner(ZZI_Result r) {
       ChannelNode won = waiter.winner();
       r.r3 = won == null ? -1 : won.clause;
+    }
+  }
+
+  /**
+   * A peer completes the waiter and wakes it while the owner, done spinning, prepares to park:
+   * the owner either sees the completion before parking or is unparked, never neither (a lost
+   * wake-up would leave it parked forever).
+   */
+  @JCStressTest
+  @Outcome(id = "true, false", expect = ACCEPTABLE, desc = "the owner saw the completion, no unpark")
+  @Outcome(id = "false, true", expect = ACCEPTABLE, desc = "the owner will park and is unparked")
+  @Outcome(id = "true, true", expect = ACCEPTABLE, desc = "both saw each other; a spare unpark")
+  @State
+  public static class CompleteVersusPark {
+    final ChannelWaiter waiter = new ChannelWaiter();
+    final ChannelNode node = new ChannelNode(waiter, 0, null);
+
+    @Actor
+    public void peer(ZZ_Result r) {
+      node.value = "item";
+      waiter.complete(node);
+      r.r2 = waiter.wake();
+    }
+
+    @Actor
+    public void owner(ZZ_Result r) {
+      waiter.prepareToPark();
+      r.r1 = waiter.winner() == node;
     }
   }
 }
