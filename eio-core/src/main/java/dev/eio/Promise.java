@@ -51,16 +51,18 @@ public final class Promise<T> {
     }
   }
 
-  /** A waiting fiber or a callback; waiters form a doubly linked list guarded by the promise. */
+  /**
+   * A waiting fiber or a callback; waiters form a doubly linked list guarded by the promise. One
+   * field for either: three references make the node 24 bytes rather than 32, for every parked
+   * fiber (B6).
+   */
   private static final class Waiter {
-    final Thread thread;
-    final Consumer<Object> callback;
+    final Object target; // the waiting Thread, or the Consumer<Object> callback
     Waiter prev;
     Waiter next;
 
-    Waiter(Thread thread, Consumer<Object> callback) {
-      this.thread = thread;
-      this.callback = callback;
+    Waiter(Object target) {
+      this.target = target;
     }
   }
 
@@ -172,10 +174,12 @@ public final class Promise<T> {
       head = null;
     }
     for (; w != null; w = w.next) {
-      if (w.thread != null) {
-        LockSupport.unpark(w.thread);
+      if (w.target instanceof Thread t) {
+        LockSupport.unpark(t);
       } else {
-        w.callback.accept(o);
+        @SuppressWarnings("unchecked")
+        Consumer<Object> callback = (Consumer<Object>) w.target;
+        callback.accept(o);
       }
     }
     return true;
@@ -212,7 +216,7 @@ public final class Promise<T> {
       return value(o);
     }
     Interrupts.check();
-    Waiter w = new Waiter(Thread.currentThread(), null);
+    Waiter w = new Waiter(Thread.currentThread());
     synchronized (this) {
       if ((o = outcome) == null) {
         push(w);
@@ -251,7 +255,7 @@ public final class Promise<T> {
     Object o;
     synchronized (this) {
       if ((o = outcome) == null) {
-        push(new Waiter(null, callback));
+        push(new Waiter(callback));
         return;
       }
     }

@@ -335,10 +335,11 @@ public final class Switch {
    */
   private static final class FiberRun extends FiberState.Slot {
     private final Switch sw;
+    // The Task or Callable; wrapped in a Carried when the forker had a ThreadLocal context to
+    // carry (rare: a field for it would cost every parked fiber 8 bytes, B6).
     private final Object task;
     private final boolean daemon;
     private final Promise<Object> promise;
-    private final Object context; // the forker's ThreadLocal context, when any is registered
     private final int number; // n in the thread's name, <switch>/<n>
 
     @SuppressWarnings("unchecked")
@@ -353,10 +354,10 @@ public final class Switch {
       super(ctx, parent);
       this.sw = sw;
       this.number = number;
-      this.task = task;
+      Object context = ContextPropagation.capture();
+      this.task = context == null ? task : new Carried(task, context);
       this.daemon = daemon;
       this.promise = (Promise<Object>) promise;
-      this.context = ContextPropagation.capture();
     }
 
     void bind(Thread t) {
@@ -374,7 +375,12 @@ public final class Switch {
       // Named by the fiber itself, before any of its code runs: formatting the name is then off
       // the forking fiber's path, which bounds how fast a switch can fork (B1).
       self.setName(sw.name + "/" + number);
-      AutoCloseable restored = ContextPropagation.restore(context);
+      Object job = task;
+      AutoCloseable restored = null;
+      if (job instanceof Carried c) {
+        job = c.task();
+        restored = ContextPropagation.restore(c.context());
+      }
       attach();
       try {
         // No cancellation check here: a fiber the switch accepted runs its task, which sees a
@@ -382,9 +388,9 @@ public final class Switch {
         // as a job handed over to it, stays consistent); only a fork into an already cancelled
         // switch is refused.
         if (promise == null) {
-          ((Task) task).run();
+          ((Task) job).run();
         } else {
-          promise.tryResolve(((Callable<?>) task).call());
+          promise.tryResolve(((Callable<?>) job).call());
         }
       } catch (Throwable t) {
         if (promise == null) {
@@ -399,6 +405,9 @@ public final class Switch {
       }
     }
   }
+
+  /** A fiber's task with the forker's ThreadLocal context, to restore on the fiber's thread. */
+  private record Carried(Object task, Object context) {}
 
   private void ended(boolean daemon) {
     int left = daemon ? (int) DAEMONS.getAndAdd(this, -1) - 1 : (int) FIBERS.getAndAdd(this, -1) - 1;
