@@ -4,7 +4,9 @@ import dev.eio.Cancel;
 import dev.eio.Cancelled;
 import dev.eio.Promise;
 import dev.eio.Switch;
+import dev.eio.internal.CancelContext;
 import dev.eio.internal.ContextPropagation;
+import dev.eio.internal.FiberState;
 import dev.eio.internal.Interrupts;
 import java.util.ArrayDeque;
 import java.util.Objects;
@@ -118,35 +120,6 @@ public final class ExecutorPool {
    *     pool's switch finished before the job ran
    */
   public <T> T submit(double weight, Callable<T> fn) {
-    Job<T> job = enqueue(weight, fn);
-    try {
-      return job.result.await();
-    } catch (Cancelled c) {
-      job.cancel(c);
-      throw c;
-    }
-  }
-
-  /**
-   * Queues {@code fn} as a job of weight {@code weight} and returns a promise of its result; the
-   * job is cancelled when {@code sw} finishes before it does.
-   *
-   * @throws IllegalArgumentException when {@code weight} is not in [0, 1]
-   */
-  public <T> Promise<T> submitFork(Switch sw, double weight, Callable<T> fn) {
-    Objects.requireNonNull(sw, "sw");
-    checkWeight(weight);
-    Objects.requireNonNull(fn, "fn");
-    return sw.forkPromise(() -> submit(weight, fn));
-  }
-
-  private static void checkWeight(double weight) {
-    if (!(weight >= 0.0 && weight <= 1.0)) {
-      throw new IllegalArgumentException("weight must be in [0, 1], got " + weight);
-    }
-  }
-
-  private <T> Job<T> enqueue(double weight, Callable<T> fn) {
     checkWeight(weight);
     Objects.requireNonNull(fn, "fn");
     if (domains.isDomainThread()) {
@@ -156,6 +129,59 @@ public final class ExecutorPool {
               + " work directly there, or submit from a fiber");
     }
     Interrupts.check();
+    return awaitJob(enqueue(weight, fn));
+  }
+
+  /**
+   * Queues {@code fn} as a job of weight {@code weight} at once, on the calling fiber, and returns
+   * a promise of its result, awaited by a fiber of {@code sw}; the job is cancelled when {@code sw}
+   * finishes before it does. Jobs queued by successive calls start in the order of the calls.
+   *
+   * @throws IllegalArgumentException when {@code weight} is not in [0, 1]
+   * @throws IllegalStateException when the pool's switch has finished, or {@code sw} has
+   */
+  public <T> Promise<T> submitFork(Switch sw, double weight, Callable<T> fn) {
+    Objects.requireNonNull(sw, "sw");
+    checkWeight(weight);
+    Objects.requireNonNull(fn, "fn");
+    // Queued here, not in the forked fiber: fibers start in no particular order, so a job queued
+    // by its own fiber could overtake one submitted before it, or find the pool closed although
+    // it was submitted while the pool was open (the flaky "queued job ran" of
+    // endingTheSwitchCancelsRunningAndQueuedJobs: the second submitFork's job was queued and run
+    // first, and the first one became the "queued" job).
+    Job<T> job = enqueue(weight, fn);
+    Promise<T> p;
+    try {
+      p = sw.forkPromise(() -> awaitJob(job));
+    } catch (Throwable t) {
+      job.withdraw(new Cancelled("submitFork could not fork into its switch"));
+      throw t;
+    }
+    if (p.isResolved() && !job.result.isResolved()) {
+      // sw was cancelled before the fork, so no fiber waits for the job: take it back (when a
+      // fiber did run and was cancelled, it withdrew the job already and this does nothing).
+      job.withdraw(new Cancelled("the switch of submitFork was cancelled"));
+    }
+    return p;
+  }
+
+  /** Waits for {@code job}'s result; a cancelled waiter takes the job back or stops it first. */
+  private static <T> T awaitJob(Job<T> job) {
+    try {
+      return job.result.await();
+    } catch (Cancelled c) {
+      job.cancel(c);
+      throw c;
+    }
+  }
+
+  private static void checkWeight(double weight) {
+    if (!(weight >= 0.0 && weight <= 1.0)) {
+      throw new IllegalArgumentException("weight must be in [0, 1], got " + weight);
+    }
+  }
+
+  private <T> Job<T> enqueue(double weight, Callable<T> fn) {
     Job<T> job = new Job<>(this, Math.round(weight * UNIT), fn);
     lock.lock();
     try {
@@ -173,12 +199,15 @@ public final class ExecutorPool {
   /** A worker: takes jobs while they fit in its capacity, each in a fiber of its own. */
   private void work() {
     long[] free = {UNIT};
+    // A daemon fiber starts in its switch's daemon context: the switch's end (or failure) starts
+    // by cancelling that context, before it reaches the worker's own switch further down.
+    CancelContext daemons = FiberState.current().ctx();
     try {
       Switch.run(
           "executor-worker",
           jobs -> {
             while (true) {
-              Job<?> job = take(free);
+              Job<?> job = take(free, daemons);
               Promise<Void> forked =
                   jobs.forkPromise(
                       () -> {
@@ -203,10 +232,19 @@ public final class ExecutorPool {
     }
   }
 
-  private Job<?> take(long[] free) {
+  private Job<?> take(long[] free, CancelContext daemons) {
     lock.lock();
     try {
       while (true) {
+        // Once the pool's switch is ending no queued job may start. The worker's own interrupt
+        // comes a little later (the cancellation walks the tree parent first, and another
+        // worker's running jobs may come before this one), and a head that fits needs no wait
+        // that would see it: so look at the daemon context itself, under the lock that orders
+        // takes, and leave the queue to close().
+        Throwable ending = daemons.reason();
+        if (ending != null) {
+          throw CancelContext.cancelled(ending);
+        }
         Job<?> head = queue.peekFirst();
         if (head != null && head.units <= free[0]) {
           queue.removeFirst();
@@ -327,6 +365,17 @@ public final class ExecutorPool {
 
     /** The submitter gave up: drop the job when queued, else stop it and wait until it has. */
     void cancel(Cancelled why) {
+      if (withdraw(why)) {
+        Cancel.protect(() -> finished.await());
+      }
+    }
+
+    /**
+     * Drops the job when queued, else asks it to stop without waiting.
+     *
+     * @return whether the job was running (it may still be)
+     */
+    boolean withdraw(Cancelled why) {
       boolean wait;
       pool.lock.lock();
       try {
@@ -350,9 +399,7 @@ public final class ExecutorPool {
       } finally {
         pool.lock.unlock();
       }
-      if (wait) {
-        Cancel.protect(() -> finished.await());
-      }
+      return wait;
     }
   }
 }

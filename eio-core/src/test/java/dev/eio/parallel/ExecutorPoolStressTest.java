@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.*;
 import dev.eio.Cancel;
 import dev.eio.Cancelled;
 import dev.eio.Fiber;
+import dev.eio.Promise;
 import dev.eio.Switch;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerArray;
@@ -109,6 +112,73 @@ class ExecutorPoolStressTest {
       assertTrue(
           maxWeight.get() <= workers * 1000L,
           where + ": running weight reached " + maxWeight.get() / 1000.0);
+    }
+  }
+
+  @Test
+  void endingTheSwitchWithOneJobRunningAndOneQueuedAlwaysCancelsBoth() {
+    // Was flaky about 1 run in 80: the two submitFork calls queued their jobs in either order.
+    for (int it = 0; it < ITERATIONS * 10; it++) {
+      ExecutorPoolTest.endTheSwitchWithOneJobRunningAndOneQueued();
+    }
+  }
+
+  @Test
+  void noJobStartsOnceThePoolsSwitchHasEndedAndEverySubmitForkIsAnsweredByValueOrCancelled() {
+    long seed = System.nanoTime();
+    Random rnd = new Random(seed);
+    for (int it = 0; it < ITERATIONS; it++) {
+      String where = "seed " + seed + " iteration " + it;
+      int jobs = 1 + rnd.nextInt(30);
+      int endAfterYields = rnd.nextInt(10);
+      AtomicBoolean ended = new AtomicBoolean();
+      AtomicBoolean startedAfterEnd = new AtomicBoolean();
+      AtomicIntegerArray runs = new AtomicIntegerArray(jobs);
+      AtomicLong running = new AtomicLong();
+      List<Promise<Integer>> promises = new ArrayList<>();
+      Switch.run(
+          outer -> {
+            Switch.run(
+                sw -> {
+                  ExecutorPool pool = ExecutorPool.create(sw, DomainManager.create(sw, 3), 2);
+                  for (int j = 0; j < jobs; j++) {
+                    int k = j;
+                    promises.add(
+                        pool.submitFork(
+                            outer,
+                            WEIGHTS[rnd.nextInt(WEIGHTS.length)],
+                            () -> {
+                              running.incrementAndGet();
+                              try {
+                                if (ended.get()) {
+                                  startedAfterEnd.set(true);
+                                }
+                                runs.incrementAndGet(k);
+                                DomainManagerTest.fib(12);
+                                Fiber.check();
+                                return k;
+                              } finally {
+                                running.decrementAndGet();
+                              }
+                            }));
+                  }
+                  for (int y = 0; y < endAfterYields; y++) {
+                    Fiber.yield();
+                  }
+                });
+            ended.set(true);
+            assertEquals(0, running.get(), where + ": a job outlived its pool's switch");
+            for (int j = 0; j < jobs; j++) {
+              int k = j;
+              try {
+                assertEquals(k, promises.get(k).await(), where);
+                assertEquals(1, runs.get(k), where + ": job " + k + " has a value but ran " + runs.get(k) + " times");
+              } catch (Cancelled c) {
+                assertTrue(runs.get(k) <= 1, where + ": job " + k + " ran " + runs.get(k) + " times");
+              }
+            }
+          });
+      assertFalse(startedAfterEnd.get(), where + ": a job started after its pool's switch ended");
     }
   }
 }

@@ -6,12 +6,14 @@ import dev.eio.Cancel;
 import dev.eio.Cancelled;
 import dev.eio.Promise;
 import dev.eio.Switch;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -140,6 +142,11 @@ class ExecutorPoolTest {
 
   @Test
   void endingTheSwitchCancelsRunningAndQueuedJobs() {
+    endTheSwitchWithOneJobRunningAndOneQueued();
+  }
+
+  /** The check of {@link #endingTheSwitchCancelsRunningAndQueuedJobs}, repeated by the stress test. */
+  static void endTheSwitchWithOneJobRunningAndOneQueued() {
     AtomicBoolean queuedRan = new AtomicBoolean();
     AtomicBoolean runningStopped = new AtomicBoolean();
     Switch.run(
@@ -181,23 +188,89 @@ class ExecutorPoolTest {
   }
 
   @Test
-  void cancellingASubmitterDropsItsQueuedJob() {
-    AtomicBoolean droppedRan = new AtomicBoolean();
-    CountDownLatch blockerRunning = new CountDownLatch(1);
+  void submitForkQueuesItsJobAtOnceSoJobsStartInTheOrderOfTheCalls() {
+    int n = 20;
+    List<Integer> order = new CopyOnWriteArrayList<>();
     CountDownLatch releaseBlocker = new CountDownLatch(1);
     Switch.run(
         sw -> {
           ExecutorPool pool = ExecutorPool.create(sw, DomainManager.create(sw, 2), 1);
-          Promise<Object> blocker =
-              pool.submitFork(
-                  sw,
-                  1.0,
-                  () -> {
-                    blockerRunning.countDown();
-                    releaseBlocker.await();
-                    return null;
-                  });
-          blockerRunning.await();
+          Promise<Object> blocker = occupyTheOnlyWorker(pool, sw, releaseBlocker);
+          List<Promise<Object>> jobs = new ArrayList<>();
+          for (int i = 0; i < n; i++) {
+            int k = i;
+            jobs.add(
+                pool.submitFork(
+                    sw,
+                    1.0,
+                    () -> {
+                      order.add(k);
+                      return null;
+                    }));
+          }
+          // Queued on the calling fiber: no forked fiber has to run first.
+          assertEquals(n, pool.load().queued());
+          releaseBlocker.countDown();
+          blocker.await();
+          for (Promise<Object> p : jobs) {
+            p.await();
+          }
+        });
+    assertEquals(IntStream.range(0, n).boxed().toList(), order);
+  }
+
+  @Test
+  void submitForkIntoACancelledSwitchTakesItsJobBack() {
+    AtomicBoolean ran = new AtomicBoolean();
+    CountDownLatch releaseBlocker = new CountDownLatch(1);
+    Switch.run(
+        sw -> {
+          ExecutorPool pool = ExecutorPool.create(sw, DomainManager.create(sw, 2), 1);
+          Promise<Object> blocker = occupyTheOnlyWorker(pool, sw, releaseBlocker);
+          AtomicReference<Promise<Object>> refused = new AtomicReference<>();
+          // The body never blocks, so the sub returns normally although it is cancelled.
+          Cancel.sub(
+              ctx ->
+                  Switch.run(
+                      inner -> {
+                        ctx.cancel(new RuntimeException("give up"));
+                        refused.set(
+                            pool.submitFork(
+                                inner,
+                                1.0,
+                                () -> {
+                                  ran.set(true);
+                                  return null;
+                                }));
+                        assertEquals(0, pool.load().queued());
+                      }));
+          assertThrows(Cancelled.class, () -> refused.get().await());
+          releaseTheWorkerAndCheckItStillServes(pool, blocker, releaseBlocker);
+        });
+    assertFalse(ran.get());
+  }
+
+  @Test
+  void submitForkOnAPoolWhoseSwitchHasFinishedThrowsAtOnce() {
+    Switch.run(
+        outer -> {
+          AtomicReference<ExecutorPool> pool = new AtomicReference<>();
+          Switch.run(sw -> pool.set(ExecutorPool.create(sw, DomainManager.create(sw, 1))));
+          IllegalStateException e =
+              assertThrows(
+                  IllegalStateException.class, () -> pool.get().submitFork(outer, 1.0, () -> 1));
+          assertTrue(e.getMessage().contains("executor pool is closed"), e.getMessage());
+        });
+  }
+
+  @Test
+  void cancellingASubmitterDropsItsQueuedJob() {
+    AtomicBoolean droppedRan = new AtomicBoolean();
+    CountDownLatch releaseBlocker = new CountDownLatch(1);
+    Switch.run(
+        sw -> {
+          ExecutorPool pool = ExecutorPool.create(sw, DomainManager.create(sw, 2), 1);
+          Promise<Object> blocker = occupyTheOnlyWorker(pool, sw, releaseBlocker);
           assertThrows(
               Cancelled.class,
               () ->
@@ -215,9 +288,7 @@ class ExecutorPoolTest {
                                             }));
                                 inner.fork(() -> ctx.cancel(new RuntimeException("give up")));
                               })));
-          releaseBlocker.countDown();
-          blocker.await();
-          assertEquals("after", pool.submit(1.0, () -> "after"));
+          releaseTheWorkerAndCheckItStillServes(pool, blocker, releaseBlocker);
         });
     assertFalse(droppedRan.get());
   }
@@ -290,5 +361,30 @@ class ExecutorPoolTest {
                           })));
           assertEquals(2, pool.submit(0.5, () -> 2));
         });
+  }
+
+  /** Submits a job of weight 1 that holds the pool's one worker until {@code release} opens. */
+  static Promise<Object> occupyTheOnlyWorker(ExecutorPool pool, Switch sw, CountDownLatch release)
+      throws InterruptedException {
+    CountDownLatch running = new CountDownLatch(1);
+    Promise<Object> blocker =
+        pool.submitFork(
+            sw,
+            1.0,
+            () -> {
+              running.countDown();
+              release.await();
+              return null;
+            });
+    running.await();
+    return blocker;
+  }
+
+  /** Lets the job of {@link #occupyTheOnlyWorker} end, then runs one more job on the worker. */
+  static void releaseTheWorkerAndCheckItStillServes(
+      ExecutorPool pool, Promise<Object> blocker, CountDownLatch release) {
+    release.countDown();
+    blocker.await();
+    assertEquals("after", pool.submit(1.0, () -> "after"));
   }
 }
