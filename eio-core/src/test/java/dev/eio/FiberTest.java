@@ -364,4 +364,34 @@ class FiberTest {
                 }));
     assertEquals(3, cancelledBranches.get());
   }
+
+  @Test
+  void aForkedFiberKnowsItsSwitchWhateverTheJvmWideUncaughtHandler() {
+    // A forked fiber finds itself through its own thread's handler (ADR 15); the JVM-wide
+    // default handler, which logging frameworks install, is another slot.
+    Thread.UncaughtExceptionHandler before = Thread.getDefaultUncaughtExceptionHandler();
+    Fiber.Key<String> key = new Fiber.Key<>("request");
+    AtomicInteger grandchildren = new AtomicInteger();
+    Thread.setDefaultUncaughtExceptionHandler((t, e) -> {});
+    try {
+      Fiber.withBinding(
+          key,
+          "outer",
+          () ->
+              Switch.run(
+                  sw -> {
+                    for (int i = 0; i < 20; i++) {
+                      sw.fork(
+                          () -> {
+                            assertEquals("outer", Fiber.get(key).orElseThrow());
+                            // Only a fiber of the switch's tree may fork into it.
+                            sw.fork(grandchildren::incrementAndGet);
+                          });
+                    }
+                  }));
+    } finally {
+      Thread.setDefaultUncaughtExceptionHandler(before);
+    }
+    assertEquals(20, grandchildren.get());
+  }
 }
