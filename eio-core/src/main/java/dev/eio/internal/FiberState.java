@@ -75,9 +75,14 @@ public class FiberState extends CancelContext.Member {
     this.thread = t;
   }
 
+  /** The calling thread's handler: its {@link Slot} when eio started the thread. */
+  private static Thread.UncaughtExceptionHandler handler() {
+    return Thread.currentThread().getUncaughtExceptionHandler();
+  }
+
   /** The fiber running on this thread, or {@code null} on a thread eio did not start. */
   public static FiberState current() {
-    if (Thread.currentThread().getUncaughtExceptionHandler() instanceof Slot s) {
+    if (handler() instanceof Slot s) {
       return s.current;
     }
     return CURRENT.get();
@@ -88,7 +93,7 @@ public class FiberState extends CancelContext.Member {
    * {@link #restoreCurrent} in a {@code finally}.
    */
   public static FiberState setCurrent(FiberState f) {
-    if (Thread.currentThread().getUncaughtExceptionHandler() instanceof Slot s) {
+    if (handler() instanceof Slot s) {
       FiberState prev = s.current;
       s.current = f;
       return prev;
@@ -100,7 +105,7 @@ public class FiberState extends CancelContext.Member {
 
   /** Undoes {@link #setCurrent}; removes the binding entirely when there was none. */
   public static void restoreCurrent(FiberState prev) {
-    if (Thread.currentThread().getUncaughtExceptionHandler() instanceof Slot s) {
+    if (handler() instanceof Slot s) {
       s.current = prev;
     } else if (prev == null) {
       CURRENT.remove();
