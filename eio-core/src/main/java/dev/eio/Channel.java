@@ -1,8 +1,11 @@
 package dev.eio;
 
+import static dev.eio.internal.ChannelCore.RECEIVERS;
+import static dev.eio.internal.ChannelCore.SENDERS;
+
+import dev.eio.internal.ChannelCore;
 import dev.eio.internal.ChannelLock;
 import dev.eio.internal.ChannelNode;
-import dev.eio.internal.ChannelNodeQueue;
 import dev.eio.internal.ChannelWaiter;
 import dev.eio.internal.Interrupts;
 import java.time.Duration;
@@ -92,16 +95,12 @@ public final class Channel<T> implements Iterable<T> {
 
   private final long id = IDS.incrementAndGet(); // the order in which select locks channels
   private final int capacity; // Integer.MAX_VALUE when unbounded
-  private final ChannelLock lock = new ChannelLock();
-  private final ArrayDeque<Object> buffer; // guarded by lock
-  private final ChannelNodeQueue senders = new ChannelNodeQueue(); // guarded by lock
-  private final ChannelNodeQueue receivers = new ChannelNodeQueue(); // guarded by lock
-  private Closed closed; // guarded by lock
-  // A waiter completed under the lock, woken by unlockAndWake once the lock is free.
-  private ChannelWaiter toWake; // guarded by lock
+  // The lock, the queues of blocked senders and receivers, the waiter to wake after unlocking
+  // and the spin heuristic: what every operation writes, in one object (ADR 17).
+  private final ChannelCore core = new ChannelCore();
+  private final ArrayDeque<Object> buffer; // guarded by core's lock
+  private Closed closed; // guarded by core's lock
   private volatile boolean closedForSend;
-  // Unpaid spins in a row (see SPIN_NANOS); written without synchronization: a heuristic.
-  private int spinMisses;
 
   private Channel(int capacity) {
     this.capacity = capacity;
@@ -138,11 +137,11 @@ public final class Channel<T> implements Iterable<T> {
 
   /** The number of buffered items (those whose send completed and that nobody received yet). */
   public int size() {
-    lock.lock();
+    core.lock();
     try {
       return buffer.size();
     } finally {
-      lock.unlock();
+      core.unlock();
     }
   }
 
@@ -169,9 +168,8 @@ public final class Channel<T> implements Iterable<T> {
   public void send(T item) {
     requireItem(item);
     ChannelWaiter w;
-    ChannelNode node;
     boolean spin; // see SPIN_NANOS
-    lock.lock();
+    core.lock();
     try {
       Object r = offerLocked(item);
       if (r == null) {
@@ -180,14 +178,13 @@ public final class Channel<T> implements Iterable<T> {
       if (r instanceof Closed c) {
         throw sendClosed(c);
       }
-      w = new ChannelWaiter();
-      node = new ChannelNode(w, 0, item);
-      spin = capacity == 0 && senders.isEmpty();
-      senders.add(node);
+      w = new ChannelWaiter(item);
+      spin = capacity == 0 && core.isEmpty(SENDERS);
+      core.add(SENDERS, w);
     } finally {
       unlockAndWake();
     }
-    ChannelNode won = awaitOrDequeue(w, node, senders, spin);
+    ChannelNode won = awaitOrDequeue(w, SENDERS, spin);
     if (won.value instanceof Closed c) {
       throw sendClosed(c);
     }
@@ -202,7 +199,7 @@ public final class Channel<T> implements Iterable<T> {
    */
   public boolean trySend(T item) {
     requireItem(item);
-    lock.lock();
+    core.lock();
     try {
       Object r = offerLocked(item);
       if (r instanceof Closed c) {
@@ -239,7 +236,7 @@ public final class Channel<T> implements Iterable<T> {
    */
   public Optional<T> tryReceive() {
     Object x;
-    lock.lock();
+    core.lock();
     try {
       x = pollLocked();
     } finally {
@@ -259,22 +256,20 @@ public final class Channel<T> implements Iterable<T> {
   /** An item, or the {@link Closed} state once the channel is closed and drained, or failed. */
   private Object receiveOrClosed() {
     ChannelWaiter w;
-    ChannelNode node;
     boolean spin; // see SPIN_NANOS
-    lock.lock();
+    core.lock();
     try {
       Object x = pollLocked();
       if (x != EMPTY) {
         return x;
       }
-      w = new ChannelWaiter();
-      node = new ChannelNode(w, 0, null);
-      spin = capacity == 0 && receivers.isEmpty();
-      receivers.add(node);
+      w = new ChannelWaiter(null);
+      spin = capacity == 0 && core.isEmpty(RECEIVERS);
+      core.add(RECEIVERS, w);
     } finally {
       unlockAndWake();
     }
-    return awaitOrDequeue(w, node, receivers, spin).value;
+    return awaitOrDequeue(w, RECEIVERS, spin).value;
   }
 
   /**
@@ -302,7 +297,7 @@ public final class Channel<T> implements Iterable<T> {
   }
 
   private boolean closeWith(Closed c) {
-    lock.lock();
+    core.lock();
     try {
       if (closed != null) {
         return false;
@@ -313,16 +308,16 @@ public final class Channel<T> implements Iterable<T> {
         buffer.clear();
       }
       // Waiting receivers exist only when the buffer is empty, so waking them loses nothing.
-      failAll(senders, c);
-      failAll(receivers, c);
+      failAll(core, SENDERS, c);
+      failAll(core, RECEIVERS, c);
       return true;
     } finally {
-      lock.unlock();
+      core.unlock();
     }
   }
 
-  private static void failAll(ChannelNodeQueue q, Closed c) {
-    for (ChannelNode n; (n = q.poll()) != null; ) {
+  private static void failAll(ChannelCore core, boolean senders, Closed c) {
+    for (ChannelNode n; (n = core.poll(senders)) != null; ) {
       n.value = c;
       if (n.waiter.complete(n)) {
         n.waiter.wake();
@@ -332,9 +327,9 @@ public final class Channel<T> implements Iterable<T> {
 
   /** Releases the lock, then wakes the waiter the operation completed, if any. */
   private void unlockAndWake() {
-    ChannelWaiter w = toWake;
-    toWake = null;
-    lock.unlock();
+    ChannelWaiter w = core.toWake;
+    core.toWake = null;
+    core.unlock();
     if (w != null) {
       w.wake();
     }
@@ -393,14 +388,14 @@ public final class Channel<T> implements Iterable<T> {
       return closed;
     }
     // A receiver waits only while the buffer is empty, so handing over keeps FIFO order.
-    for (ChannelNode n; (n = receivers.poll()) != null; ) {
+    for (ChannelNode n; (n = core.poll(RECEIVERS)) != null; ) {
       n.value = item;
       if (n.waiter.complete(n)) {
-        toWake = n.waiter;
+        core.toWake = n.waiter;
         return null;
       }
     }
-    if (buffer.size() < capacity) {
+    if (capacity != 0 && buffer.size() < capacity) {
       buffer.addLast(item);
       return null;
     }
@@ -409,23 +404,24 @@ public final class Channel<T> implements Iterable<T> {
 
   /** Takes the oldest item: the item, EMPTY when it must wait, or the Closed state. */
   private Object pollLocked() {
-    Object x = buffer.pollFirst();
+    // A rendezvous channel never buffers: leave the buffer's lines alone.
+    Object x = capacity == 0 ? null : buffer.pollFirst();
     if (x != null) {
       // A slot freed: the oldest waiting sender's item moves in behind the others.
-      for (ChannelNode n; (n = senders.poll()) != null; ) {
+      for (ChannelNode n; (n = core.poll(SENDERS)) != null; ) {
         Object y = n.value;
         if (n.waiter.complete(n)) {
-          toWake = n.waiter;
+          core.toWake = n.waiter;
           buffer.addLast(y);
           break;
         }
       }
       return x;
     }
-    for (ChannelNode n; (n = senders.poll()) != null; ) {
+    for (ChannelNode n; (n = core.poll(SENDERS)) != null; ) {
       Object y = n.value;
       if (n.waiter.complete(n)) {
-        toWake = n.waiter;
+        core.toWake = n.waiter;
         return y;
       }
     }
@@ -436,11 +432,10 @@ public final class Channel<T> implements Iterable<T> {
   // Waiting
 
   /**
-   * Waits for a peer to complete {@code node}; when the fiber is cancelled first, takes the node
-   * out of {@code queue} and throws {@link Cancelled}.
+   * Waits for a peer to complete {@code w} (its own node); when the fiber is cancelled first,
+   * takes it out of the senders' or receivers' queue and throws {@link Cancelled}.
    */
-  private ChannelNode awaitOrDequeue(
-      ChannelWaiter w, ChannelNode node, ChannelNodeQueue queue, boolean spin) {
+  private ChannelNode awaitOrDequeue(ChannelWaiter w, boolean senders, boolean spin) {
     boolean completed = false;
     try {
       // Checked here rather than under the lock, which the check would hold up: a peer may have
@@ -457,11 +452,11 @@ public final class Channel<T> implements Iterable<T> {
       return won;
     } finally {
       if (!completed) {
-        lock.lock();
+        core.lock();
         try {
-          queue.remove(node);
+          core.remove(senders, w);
         } finally {
-          lock.unlock();
+          core.unlock();
         }
       }
     }
@@ -476,17 +471,23 @@ public final class Channel<T> implements Iterable<T> {
   private static ChannelNode awaitWinner(
       ChannelWaiter w, boolean timed, long deadline, Channel<?> spinOn) {
     ChannelNode won;
-    if (spinOn != null && spinOn.spinMisses < SPIN_MISSES_BEFORE_BACKOFF) {
-      spinOn.spinOutcome(spin(w));
-    } else if (spinOn != null) {
-      spinOn.spinMisses = (spinOn.spinMisses + 1) & SPIN_PROBE_MASK; // probe again after a while
+    if (spinOn != null) {
+      ChannelCore core = spinOn.core;
+      if (core.spinMisses < SPIN_MISSES_BEFORE_BACKOFF) {
+        core.spinMisses = spin(w) ? 0 : core.spinMisses + 1;
+      } else {
+        core.spinMisses = (core.spinMisses + 1) & SPIN_PROBE_MASK; // probe again after a while
+      }
     }
     // A peer we just woke, or that is about to complete us, is often queued on our own carrier:
     // letting it run first saves a park/unpark round trip.
     for (int i = 0; i < YIELDS && w.winner() == null; i++) {
       Thread.yield();
     }
-    w.prepareToPark();
+    // A spin or yield that paid needs no announcement (a full fence) that we are about to park.
+    if (w.winner() == null) {
+      w.prepareToPark();
+    }
     while ((won = w.winner()) == null) {
       if (timed) {
         long left = deadline - System.nanoTime();
@@ -521,11 +522,6 @@ public final class Channel<T> implements Iterable<T> {
       }
     }
     return true;
-  }
-
-  /** Records whether a spin on this channel was completed by a peer (a racy heuristic). */
-  private void spinOutcome(boolean paid) {
-    spinMisses = paid ? 0 : spinMisses + 1;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -734,10 +730,10 @@ public final class Channel<T> implements Iterable<T> {
           Clause<? extends R> c = clauses.get(i);
           if (c.kind == Clause.RECEIVE) {
             nodes[i] = new ChannelNode(w, i, null);
-            c.channel.receivers.add(nodes[i]);
+            c.channel.core.add(RECEIVERS, nodes[i]);
           } else if (c.kind == Clause.SEND) {
             nodes[i] = new ChannelNode(w, i, c.item);
-            c.channel.senders.add(nodes[i]);
+            c.channel.core.add(SENDERS, nodes[i]);
           }
         }
       }
@@ -770,14 +766,14 @@ public final class Channel<T> implements Iterable<T> {
    */
   private static void lockAll(Channel<?>[] channels) {
     for (int i = 0; i < channels.length; ) {
-      if (channels[i].lock.tryLock()) {
+      if (channels[i].core.tryLock()) {
         i++;
         continue;
       }
       for (int j = i - 1; j >= 0; j--) {
-        channels[j].lock.unlock();
+        channels[j].core.unlock();
       }
-      channels[i].lock.awaitFree();
+      channels[i].core.awaitFree();
       i = 0;
     }
   }
@@ -814,11 +810,11 @@ public final class Channel<T> implements Iterable<T> {
       }
       Clause<?> c = clauses.get(i);
       Channel<?> ch = c.channel;
-      ch.lock.lock();
+      ch.core.lock();
       try {
-        (c.kind == Clause.SEND ? ch.senders : ch.receivers).remove(node);
+        ch.core.remove(c.kind == Clause.SEND ? SENDERS : RECEIVERS, node);
       } finally {
-        ch.lock.unlock();
+        ch.core.unlock();
       }
     }
   }

@@ -15,7 +15,8 @@ import java.util.function.IntFunction;
  * LinkedTransferQueue} and Jox {@code Channel}, all driven from virtual threads, in one JVM run.
  *
  * <p>Shapes: 1 producer/1 consumer and 4/4 at capacities 0, 1, 16 and 1024 (each baseline where
- * it has that capacity: {@code SynchronousQueue} and {@code LinkedTransferQueue.transfer} only
+ * it has that capacity: {@code SynchronousQueue} (default, unfair: a LIFO stack; and fair, FIFO
+ * like {@code Channel}) and {@code LinkedTransferQueue.transfer} only
  * at 0, {@code ArrayBlockingQueue} only above 0), then Eio's {@code bench_stream} shape (sender
  * fibers sending 1..100,000 to one receiver that sums them; the sum is checked). Each line is the
  * median of the measured rounds after warm-up rounds; the ratio is baseline time / our time (above
@@ -95,7 +96,16 @@ public final class ChannelBench {
   }
 
   static Q sync(int capacity) {
-    SynchronousQueue<Integer> q = new SynchronousQueue<>();
+    return sync(new SynchronousQueue<>());
+  }
+
+  // The default SynchronousQueue is unfair: waiters form a stack (LIFO), one pointer to update;
+  // a fair one (FIFO, the order Channel keeps) shows what that order costs the JDK.
+  static Q syncFair(int capacity) {
+    return sync(new SynchronousQueue<>(true));
+  }
+
+  private static Q sync(SynchronousQueue<Integer> q) {
     return new Q() {
       @Override
       public void put(Integer x) throws InterruptedException {
@@ -315,6 +325,7 @@ public final class ChannelBench {
         impls.add(new Impl("Jox Channel", ChannelBench::jox));
         if (cap == 0) {
           impls.add(new Impl("SynchronousQueue", ChannelBench::sync));
+          impls.add(new Impl("SynchronousQueue (fair)", ChannelBench::syncFair));
           impls.add(new Impl("LinkedTransferQueue.transfer", ChannelBench::ltqTransfer));
         } else {
           impls.add(new Impl("ArrayBlockingQueue", ChannelBench::abq));

@@ -17,9 +17,10 @@ import java.lang.invoke.VarHandle;
  * scheduler's queue while the fibers spinning for its lock keep yielding ahead of it.
  *
  * <p>Not reentrant. Acquisition has acquire semantics, release has release semantics, so state
- * written under the lock is visible to the next holder.
+ * written under the lock is visible to the next holder. {@link ChannelCore} extends it so that the
+ * lock and the state it guards share one object.
  */
-public final class ChannelLock {
+public class ChannelLock {
   private static final VarHandle HELD;
   private static final int SPINS = 64;
 
@@ -35,19 +36,19 @@ public final class ChannelLock {
   private volatile int held;
 
   /** Acquires the lock, spinning and then yielding while another thread holds it. */
-  public void lock() {
+  public final void lock() {
     while (!HELD.compareAndSet(this, 0, 1)) {
       awaitFree();
     }
   }
 
   /** Acquires the lock if it is free, without waiting. */
-  public boolean tryLock() {
+  public final boolean tryLock() {
     return HELD.compareAndSet(this, 0, 1);
   }
 
   /** Waits (spinning, then yielding) until the lock looks free, without acquiring it. */
-  public void awaitFree() {
+  public final void awaitFree() {
     for (int spins = 0; held != 0; spins++) {
       if (spins < SPINS) {
         Thread.onSpinWait();
@@ -58,7 +59,7 @@ public final class ChannelLock {
   }
 
   /** Releases the lock; only its holder may call this. */
-  public void unlock() {
+  public final void unlock() {
     HELD.setRelease(this, 0);
   }
 }

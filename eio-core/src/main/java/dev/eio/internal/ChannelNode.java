@@ -2,13 +2,15 @@ package dev.eio.internal;
 
 /**
  * One registration of a {@link ChannelWaiter} in one channel's queue of blocked senders or
- * receivers; a select registers one node per clause, all sharing the waiter.
+ * receivers; a select registers one node per clause, all sharing the waiter. A plain send or
+ * receive waits on one channel only, so its {@link ChannelWaiter} is its own node (one object,
+ * one cache line for the peer to write).
  *
  * <p>Every field but {@link #waiter} and {@link #clause} is guarded by the lock of the channel the
  * node is queued in; the owner reads {@link #value} only after the waiter named this node the
  * winner.
  */
-public final class ChannelNode {
+public class ChannelNode {
   /** The blocked fiber. */
   public final ChannelWaiter waiter;
 
@@ -29,6 +31,13 @@ public final class ChannelNode {
   public ChannelNode(ChannelWaiter waiter, int clause, Object value) {
     this.waiter = waiter;
     this.clause = clause;
+    this.value = value;
+  }
+
+  /** The node part of a waiter, carrying {@code value}: its own waiter, for clause 0. */
+  ChannelNode(Object value) {
+    this.waiter = (ChannelWaiter) this;
+    this.clause = 0;
     this.value = value;
   }
 }

@@ -11,9 +11,10 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>A peer writes the node's value first and then claims the waiter with one CAS, so the owner
  * that sees itself claimed (a volatile read) also sees the value. One waiter may be registered on
- * several channels (a select); the CAS picks the one node that happened.
+ * several channels (a select); the CAS picks the one node that happened. A waiter is also a node,
+ * the one a plain send or receive queues (see {@link ChannelNode}).
  */
-public final class ChannelWaiter {
+public final class ChannelWaiter extends ChannelNode {
   private static final Object CANCELLED = new Object();
   private static final VarHandle STATE;
 
@@ -35,8 +36,14 @@ public final class ChannelWaiter {
   // Set by the owner before it parks; until then it spins or yields and needs no unpark.
   private volatile boolean parking;
 
-  /** A waiter for the calling thread. */
+  /** A waiter for the calling thread, for a select (which queues nodes of its own). */
   public ChannelWaiter() {
+    this(null);
+  }
+
+  /** A waiter for the calling thread that is also its own node, carrying {@code value}. */
+  public ChannelWaiter(Object value) {
+    super(value);
     this.thread = Thread.currentThread();
   }
 
