@@ -21,7 +21,10 @@ import org.openjdk.jcstress.infra.results.ZZZ_Result;
 public final class ChannelWaiterStress {
   private ChannelWaiterStress() {}
 
-  /** A peer completing a node races the owner cancelling (Eio issue 356 in miniature). */
+  /**
+   * A peer completing a plain send's or receive's waiter (its own node) races the owner
+   * cancelling (Eio issue 356 in miniature).
+   */
   @JCStressTest
   @Outcome(
       id = "true, false, true",
@@ -33,8 +36,8 @@ public final class ChannelWaiterStress {
       desc = "the owner cancelled first; the peer's completion failed, the item stays with it")
   @State
   public static class CompleteVersusCancel {
-    final ChannelWaiter waiter = new ChannelWaiter();
-    final ChannelNode node = new ChannelNode(waiter, 0, null);
+    final ChannelWaiter waiter = new ChannelWaiter(null);
+    final ChannelNode node = waiter;
 
     @Actor
     public void peer(ZZZ_Result r) {
