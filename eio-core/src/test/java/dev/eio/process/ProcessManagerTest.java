@@ -432,6 +432,24 @@ class ProcessManagerTest {
   }
 
   @Test
+  void aShellKilledRightAfterItStartsLeavesNoneOfWhatItForked() {
+    // The switch ends while the shell starts its background command: the kill must not miss a
+    // fork that happens meanwhile. The fraction marks this test's sleeps (see Procs).
+    String mark = String.format("100.%06d", new java.util.Random().nextInt(1_000_000));
+    for (int i = 0; i < 30; i++) {
+      Switch.run(
+          sw ->
+              pm.spawn(
+                  sw,
+                  List.of("sh", "-c", "sleep " + mark + " & wait"),
+                  SpawnOptions.defaults().stderr(Stdio.discard())));
+    }
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertEquals(List.of(), Procs.aliveWithArgument(mark)));
+  }
+
+  @Test
   void aFailingSwitchKillsItsChildAndWakesItsPipeReaders() {
     AtomicLong pid = new AtomicLong();
     Promise<Void> reading = Promise.create();

@@ -26,6 +26,11 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class ProcessStressTest {
   private static final int ROUNDS = Integer.getInteger("eio.stress.iterations", 40);
+  // Every grandchild sleeps for this many seconds: the fraction is unique to the run, so a
+  // grandchild that escaped the kill is found by its command line even when the switch ended
+  // before its shell told us its pid.
+  private static final String GRANDCHILD_SLEEP =
+      String.format("100.%06d", new Random().nextInt(1_000_000));
   private final ProcessManager pm = ProcessManager.create(Flow.bufferSink());
 
   private enum Ending {
@@ -86,7 +91,8 @@ class ProcessStressTest {
       }
     }
     assertTrue(spawned > 0, "no process was spawned (seed " + seed + ")");
-    // Grandchildren are re-parented when killed; the system reaps them on its own schedule.
+    // Grandchildren are re-parented when killed; the system reaps them on its own schedule. Those
+    // whose pid we never read are found by their command line.
     await()
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(
@@ -96,6 +102,10 @@ class ProcessStressTest {
                 alive = grandchildren.stream().filter(p -> !Procs.goneOrDeadOrphan(p)).toList();
               }
               assertEquals(List.of(), alive, "grandchildren still alive (seed " + seed + ")");
+              assertEquals(
+                  List.of(),
+                  Procs.aliveWithArgument(GRANDCHILD_SLEEP),
+                  "grandchildren whose pid we never read still alive (seed " + seed + ")");
             });
   }
 
@@ -124,7 +134,7 @@ class ProcessStressTest {
           ChildProcess p =
               pm.spawn(
                   sw,
-                  List.of("sh", "-c", "sleep 100 & echo $!; wait"),
+                  List.of("sh", "-c", "sleep " + GRANDCHILD_SLEEP + " & echo $!; wait"),
                   SpawnOptions.defaults().stdout(Stdio.pipe()));
           children.add(p.pid());
           String line = BufReader.of(p.stdout()).line();

@@ -3,6 +3,7 @@ package dev.eio.process;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /** Test helpers: whether a process is gone, by the operating system's account. */
 final class Procs {
@@ -32,5 +33,17 @@ final class Procs {
     } catch (IOException e) {
       return true; // vanished while we looked
     }
+  }
+
+  /**
+   * The pids of live processes (zombies left aside, see {@link #goneOrDeadOrphan}) that have
+   * {@code argument} among their command-line arguments.
+   */
+  static List<Long> aliveWithArgument(String argument) {
+    return ProcessHandle.allProcesses()
+        .filter(h -> h.info().arguments().map(a -> List.of(a).contains(argument)).orElse(false))
+        .map(ProcessHandle::pid)
+        .filter(pid -> !goneOrDeadOrphan(pid))
+        .toList();
   }
 }
