@@ -72,7 +72,8 @@ import java.util.function.Supplier;
  */
 public final class Channel<T> implements Iterable<T> {
   private static final AtomicLong IDS = new AtomicLong();
-  // Yields before parking; measured in B2 (ADR 4): 2 cut rendezvous cost by about a third.
+  // Yields of a virtual thread before parking; measured in B2 (ADR 4): 2 cut rendezvous cost by
+  // about a third.
   private static final int YIELDS = 2;
   // Spinning before yielding pays when the peer runs on another carrier and loses when it is
   // queued behind us on ours; a channel stops spinning after SPIN_MISSES_BEFORE_BACKOFF unpaid
@@ -480,8 +481,12 @@ public final class Channel<T> implements Iterable<T> {
       }
     }
     // A peer we just woke, or that is about to complete us, is often queued on our own carrier:
-    // letting it run first saves a park/unpark round trip.
-    for (int i = 0; i < YIELDS && w.winner() == null; i++) {
+    // letting it run first saves a park/unpark round trip. A platform thread (the root of a run,
+    // a domain thread) has no carrier to share, and its yield is the operating system's, which on
+    // a busy machine gives the processor away for a time slice (about 2 ms here with four busy
+    // threads on two cores): it parks at once.
+    int yields = Thread.currentThread().isVirtual() ? YIELDS : 0;
+    for (int i = 0; i < yields && w.winner() == null; i++) {
       Thread.yield();
     }
     // A spin or yield that paid needs no announcement (a full fence) that we are about to park.

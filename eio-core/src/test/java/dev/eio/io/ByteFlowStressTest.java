@@ -108,7 +108,10 @@ class ByteFlowStressTest {
             if (ctx != null && cancelRnd.nextInt(8) == 0) {
               ctx.cancel(new RuntimeException("random cancel"));
             }
-            Fiber.yield(); // a cancellation point before any byte is handed out
+            // A cancellation point before any byte is handed out. Not Fiber.yield(): this runs on
+            // the test's platform thread, where a yield is the OS's, and on a busy machine each
+            // of the ~16,000 yields of this test gave the processor away for a time slice.
+            Fiber.check();
             return inner.read(dst);
           }
         };
