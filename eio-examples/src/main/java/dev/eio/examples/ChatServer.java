@@ -68,8 +68,10 @@ public final class ChatServer {
               String name = in.line();
               room.join(name, out);
               try {
-                out.writeString("welcome " + name + "\n");
+                // The others are told before the newcomer is welcomed: a member who joins after
+                // the welcome was read must not be told that this one joined.
                 room.broadcast(name, "* " + name + " joined");
+                out.writeString("welcome " + name + "\n");
                 while (!in.atEndOfInput()) {
                   String line = in.line();
                   if (line.equals("/quit")) {
