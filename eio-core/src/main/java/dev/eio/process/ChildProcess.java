@@ -149,6 +149,8 @@ public final class ChildProcess {
 
   /**
    * Kills the process and its descendants with {@code SIGKILL}, as the switch does when it ends.
+   * The tree is first stopped with {@code SIGSTOP} (through the {@code kill} command, one
+   * short-lived process per level of the tree), so a process forked meanwhile is not missed.
    * Does nothing once the process has exited.
    */
   public void kill() {
