@@ -19,8 +19,8 @@ import java.util.function.IntFunction;
  * like {@code Channel}) and {@code LinkedTransferQueue.transfer} only
  * at 0, {@code ArrayBlockingQueue} only above 0), then Eio's {@code bench_stream} shape (sender
  * fibers sending 1..100,000 to one receiver that sums them; the sum is checked). Each line is the
- * median of the measured rounds after warm-up rounds; the ratio is baseline time / our time (above
- * 1: we are faster).
+ * median of the measured rounds after warm-up rounds, then the range from the fastest round to the
+ * slowest; the ratio is baseline time / our time (above 1: we are faster).
  *
  * <p>Arguments (all optional): {@code items=N} items per round (default 400000), {@code
  * rounds=N} measured rounds (default 5), {@code warmup=N} (default 3), {@code only=PREFIX} runs
@@ -259,11 +259,14 @@ public final class ChannelBench {
     double run(Impl impl) throws Exception;
   }
 
+  /** One implementation's ns/item over the measured rounds. */
+  record Spread(double median, double min, double max) {}
+
   /**
    * Runs every implementation once per round, round-robin, so that load changes on a shared
-   * machine hit all of them alike; returns each one's median ns/item over the measured rounds.
+   * machine hit all of them alike; returns each one's ns/item over the measured rounds.
    */
-  static double[] medians(List<Impl> impls, Round r, int warmup, int rounds) throws Exception {
+  static Spread[] measure(List<Impl> impls, Round r, int warmup, int rounds) throws Exception {
     double[][] xs = new double[impls.size()][rounds];
     for (int i = 0; i < warmup + rounds; i++) {
       for (int k = 0; k < impls.size(); k++) {
@@ -273,20 +276,24 @@ public final class ChannelBench {
         }
       }
     }
-    double[] m = new double[impls.size()];
+    Spread[] m = new Spread[impls.size()];
     for (int k = 0; k < m.length; k++) {
       Arrays.sort(xs[k]);
-      m[k] = xs[k][rounds / 2];
+      m[k] = new Spread(xs[k][rounds / 2], xs[k][0], xs[k][rounds - 1]);
     }
     return m;
   }
 
-  static void print(String shape, int cap, List<Impl> impls, double[] ns) {
+  // The range shows what a median hides: a rendezvous between two fibers runs in one of two
+  // regimes (both fibers spinning on their own carriers, or taking turns on one), several times
+  // apart, and a round lands in either (BENCHMARKS.md, B2).
+  static void print(String shape, int cap, List<Impl> impls, Spread[] ns) {
     for (int k = 0; k < impls.size(); k++) {
       System.out.printf(
           Locale.ROOT,
-          "%-10s %-8d %-32s %10.1f %9.2fx%n",
-          shape, cap, impls.get(k).name(), ns[k], ns[k] / ns[0]);
+          "%-10s %-8d %-32s %10.1f %9.2fx %8.0f to %.0f%n",
+          shape, cap, impls.get(k).name(), ns[k].median(), ns[k].median() / ns[0].median(),
+          ns[k].min(), ns[k].max());
     }
   }
 
@@ -316,7 +323,7 @@ public final class ChannelBench {
         Locale.ROOT,
         "B2 Channel: %d items/round, median of %d rounds after %d warm-up; JDK %s, %d cpus%n",
         items, rounds, warmup, Runtime.version(), Runtime.getRuntime().availableProcessors());
-    System.out.printf(Locale.ROOT, "%-10s %-8s %-32s %10s %10s%n", "shape", "capacity", "impl", "ns/item", "ours is");
+    System.out.printf(Locale.ROOT, "%-10s %-8s %-32s %10s %10s %s%n", "shape", "capacity", "impl", "ns/item", "ours is", "   range (ns/item)");
     int[][] shapes = {{1, 1}, {4, 4}};
     for (int[] shape : shapes) {
       for (int cap : new int[] {0, 1, 16, 1024}) {
@@ -338,8 +345,8 @@ public final class ChannelBench {
           continue;
         }
         int n = items;
-        double[] ns =
-            medians(impls, impl -> run(impl.make().apply(cap), shape[0], shape[1], n), warmup, rounds);
+        Spread[] ns =
+            measure(impls, impl -> run(impl.make().apply(cap), shape[0], shape[1], n), warmup, rounds);
         print(shapeName, cap, impls, ns);
       }
     }
@@ -352,7 +359,7 @@ public final class ChannelBench {
       impls.add(new Impl("eio Channel", ChannelBench::eio));
       impls.add(new Impl("Jox Channel", ChannelBench::jox));
       impls.add(cap == 0 ? new Impl("SynchronousQueue", ChannelBench::sync) : new Impl("ArrayBlockingQueue", ChannelBench::abq));
-      double[] ns = medians(impls, impl -> stream(impl.make().apply(cap), 10, n), warmup, rounds);
+      Spread[] ns = measure(impls, impl -> stream(impl.make().apply(cap), 10, n), warmup, rounds);
       print("stream10", cap, impls, ns);
     }
   }
