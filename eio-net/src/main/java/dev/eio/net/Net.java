@@ -188,8 +188,9 @@ public final class Net {
    * <p>At most {@code maxConnections} handlers run at once: the accept loops stop accepting while
    * the limit is reached, further clients wait in the listen backlog, and the server keeps
    * serving the others. A handler's failure goes to {@code onError} (never a cancellation); with
-   * no {@code onError} it fails the server, cancelling every connection. Stopping ends the accept
-   * loops by cancelling them, which closes the listener (JDK semantics; new clients are refused).
+   * no {@code onError} it fails the server, cancelling every connection. Stopping cancels the
+   * accept loops and closes the listener before waiting for the live connections, so new clients
+   * are refused from then on (also while the connection limit is reached).
    *
    * @throws Cancelled when the caller is cancelled
    * @throws java.io.UncheckedIOException when accepting fails
@@ -235,7 +236,12 @@ public final class Net {
               throw c;
             }
           }
-          // Stopped: the switch now waits for the live connections to finish.
+          // Stopped. The JDK closes the listener only for a loop cancelled while blocked in
+          // accept; a loop waiting for a connection slot, or between two accepts, ends without
+          // touching it, and new clients would then queue in the backlog of a listener nobody
+          // accepts on. Close it ourselves so they are refused.
+          listener.close();
+          // The switch now waits for the live connections to finish.
         });
   }
 
