@@ -14,6 +14,7 @@ import dev.eio.io.BufReader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -32,7 +33,7 @@ class NetStressTest {
     int iterations = Integer.getInteger("eio.stress.iterations", 15);
     long seed = Long.getLong("eio.stress.seed", System.nanoTime());
     Random rnd = new Random(seed);
-    int fdsBefore = RobustnessTest.openFds();
+    Set<String> socketsBefore = TcpSockets.open();
     for (int it = 0; it < iterations; it++) {
       int maxConnections = rnd.nextInt(6); // 0 = no limit
       int acceptLoops = 1 + rnd.nextInt(3);
@@ -41,7 +42,7 @@ class NetStressTest {
       String where = "seed " + seed + ", iteration " + it;
       runOnce(maxConnections, acceptLoops, clients, iterationSeed, where);
     }
-    await().until(() -> RobustnessTest.openFds() <= fdsBefore + 8);
+    await().untilAsserted(() -> TcpSockets.assertNoneOpenedSince(socketsBefore));
   }
 
   private static void runOnce(int maxConnections, int acceptLoops, int clients, long seed, String where) {
