@@ -189,44 +189,22 @@ class ServerTest {
   }
 
   @Test
-  void stopClosesTheListenerEvenWhenNoAcceptLoopIsBlockedInAccept() {
-    Eio.run(
-        env -> {
-          Net net = Net.of(env);
-          Switch.run(
-              sw -> {
-                Listener l = net.listen(sw, LOOPBACK);
-                Promise<Void> stop = Promise.create();
-                CountDownLatch inHandler = new CountDownLatch(1);
-                // One slot, taken by the live connection: the accept loop waits for the slot, not
-                // in accept, so no interrupt of a blocked accept can close the listener for it.
-                Promise<Void> server =
-                    sw.forkPromise(
-                        () -> {
-                          Net.runServer(
-                              l,
-                              c -> {
-                                inHandler.countDown();
-                                UPPER.handle(c);
-                              },
-                              ServerOptions.defaults().withMaxConnections(1).withStop(stop));
-                          return null;
-                        });
-                Connection c = net.connect(sw, l.localAddress());
-                inHandler.await();
-                stop.resolve(null);
-                await().until(() -> !l.isOpen());
-                // Refused, rather than left waiting in the backlog of a listener nobody accepts on.
-                assertThrows(UncheckedIOException.class, () -> ask(net, l.localAddress(), "late"));
-                c.write("finish me\n".getBytes(UTF_8));
-                assertEquals("FINISH ME", BufReader.of(c).line());
-                server.await();
-              });
-        });
+  void stopEndsAcceptingLetsLiveConnectionsFinishThenReturns() {
+    stopWhileServingOneClient(ServerOptions.defaults());
   }
 
   @Test
-  void stopEndsAcceptingLetsLiveConnectionsFinishThenReturns() {
+  void stopClosesTheListenerEvenWhenNoAcceptLoopIsBlockedInAccept() {
+    // One slot, taken by the live connection: the accept loop waits for the slot, not in accept,
+    // so no interrupt of a blocked accept can close the listener for it.
+    stopWhileServingOneClient(ServerOptions.defaults().withMaxConnections(1));
+  }
+
+  /**
+   * Stops a server ({@code options} plus a stop promise) while it serves one client: the listener
+   * closes, a new client is refused, the live one is served to the end, then the server returns.
+   */
+  private static void stopWhileServingOneClient(ServerOptions options) {
     Eio.run(
         env -> {
           Net net = Net.of(env);
@@ -244,13 +222,14 @@ class ServerTest {
                                 inHandler.countDown();
                                 UPPER.handle(c);
                               },
-                              ServerOptions.defaults().withStop(stop));
+                              options.withStop(stop));
                           return null;
                         });
                 Connection c = net.connect(sw, l.localAddress());
                 inHandler.await();
                 stop.resolve(null);
                 await().until(() -> !l.isOpen()); // no more accepting
+                // Refused, rather than left waiting in the backlog of a listener nobody accepts on.
                 assertThrows(UncheckedIOException.class, () -> ask(net, l.localAddress(), "late"));
                 assertFalse(server.isResolved()); // the live connection is still being served
                 c.write("finish me\n".getBytes(UTF_8));
