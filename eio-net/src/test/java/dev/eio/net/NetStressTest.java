@@ -13,8 +13,8 @@ import dev.eio.Switch;
 import dev.eio.io.BufReader;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -33,7 +33,7 @@ class NetStressTest {
     int iterations = Integer.getInteger("eio.stress.iterations", 15);
     long seed = Long.getLong("eio.stress.seed", System.nanoTime());
     Random rnd = new Random(seed);
-    Set<String> socketsBefore = TcpSockets.open();
+    Map<String, String> socketsBefore = TcpSockets.open();
     for (int it = 0; it < iterations; it++) {
       int maxConnections = rnd.nextInt(6); // 0 = no limit
       int acceptLoops = 1 + rnd.nextInt(3);

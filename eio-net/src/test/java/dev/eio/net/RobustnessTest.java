@@ -19,8 +19,8 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -292,7 +292,7 @@ class RobustnessTest {
                             l,
                             c -> c.write(new byte[] {(byte) c.read(ByteBuffer.allocate(1))}),
                             ServerOptions.defaults().withStop(stop).withMaxConnections(64)));
-                Set<String> before = TcpSockets.open();
+                Map<String, String> before = TcpSockets.open();
                 Fiber.forEach(IntStream.range(0, connections).boxed().toList(), 16, i -> oneByte(net, l));
                 await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> TcpSockets.assertNoneOpenedSince(before));
                 stop.resolve(null);
