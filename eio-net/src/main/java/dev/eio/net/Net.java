@@ -188,9 +188,11 @@ public final class Net {
    * <p>At most {@code maxConnections} handlers run at once: the accept loops stop accepting while
    * the limit is reached, further clients wait in the listen backlog, and the server keeps
    * serving the others. A handler's failure goes to {@code onError} (never a cancellation); with
-   * no {@code onError} it fails the server, cancelling every connection. Stopping cancels the
-   * accept loops and closes the listener before waiting for the live connections, so new clients
-   * are refused from then on (also while the connection limit is reached).
+   * no {@code onError} it fails the server, cancelling every connection. A stop, a cancellation or
+   * a failure ends the accept loops by closing the listener, never by interrupting an accept: new
+   * clients are refused from then on (also while the connection limit is reached), and a
+   * connection the kernel completed at that moment is served on a stop, closed otherwise, never
+   * lost with its descriptor (see {@link Listener#accept}).
    *
    * @throws Cancelled when the caller is cancelled
    * @throws java.io.UncheckedIOException when accepting fails
@@ -218,15 +220,25 @@ public final class Net {
                     Switch.run(
                         "accept " + listener.localAddress(),
                         loops -> {
-                          if (stop != null) {
-                            loops.forkDaemon(
-                                () -> {
-                                  stop.await();
-                                  if (accepting.cancel(signal)) {
-                                    stopped.set(true);
+                          // The loops never have an accept interrupted (see acceptLoop): they end
+                          // when this closes the listener, once accepting is cancelled, by the
+                          // stop or by the caller. Closing also refuses the clients that come
+                          // later, where they would otherwise queue in the backlog.
+                          loops.forkDaemon(
+                              () -> {
+                                try {
+                                  if (stop == null) {
+                                    Fiber.awaitCancel();
+                                  } else {
+                                    stop.await();
+                                    if (accepting.cancel(signal)) {
+                                      stopped.set(true);
+                                    }
                                   }
-                                });
-                          }
+                                } finally {
+                                  listener.close();
+                                }
+                              });
                           for (int i = 0; i < options.acceptLoops(); i++) {
                             loops.fork(() -> acceptLoop(listener, connections, handler, options, slots));
                           }
@@ -236,11 +248,6 @@ public final class Net {
               throw c;
             }
           }
-          // Stopped. The JDK closes the listener only for a loop cancelled while blocked in
-          // accept; a loop waiting for a connection slot, or between two accepts, ends without
-          // touching it, and new clients would then queue in the backlog of a listener nobody
-          // accepts on. Close it ourselves so they are refused.
-          listener.close();
           // The switch now waits for the live connections to finish.
         });
   }
@@ -257,11 +264,15 @@ public final class Net {
       }
       Connection c;
       try {
-        c = listener.accept(connections);
+        // Protected: the JDK loses a connection when the interrupt that delivers cancellation
+        // lands just after the kernel handed it over (accept throws, the descriptor stays open
+        // for good). Closing the listener ends the accept instead, and returns such a connection.
+        c = Cancel.protect(() -> listener.accept(connections));
       } catch (RuntimeException e) {
         if (slots != null) {
           slots.release();
         }
+        Fiber.check(); // cancelled: runServer closed the listener to end this loop
         throw e;
       }
       try {
