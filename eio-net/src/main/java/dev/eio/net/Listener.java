@@ -68,6 +68,11 @@ public final class Listener implements AutoCloseable {
   /**
    * Waits for the next connection and returns it, owned by {@code sw}.
    *
+   * <p>A connection the kernel completes at the very moment the fiber is cancelled can be lost:
+   * the JDK then throws, and the accepted descriptor stays open until the process ends. A loop
+   * that must not lose connections accepts inside {@link dev.eio.Cancel#protect} and is ended by
+   * closing the listener from another fiber, as {@link Net#runServer} does.
+   *
    * @throws Cancelled when the fiber is cancelled (the listener is then closed), or when the
    *     listener is closed under the waiting fiber
    * @throws java.io.UncheckedIOException when accepting fails (such as on a closed listener or

@@ -188,8 +188,11 @@ public final class Net {
    * <p>At most {@code maxConnections} handlers run at once: the accept loops stop accepting while
    * the limit is reached, further clients wait in the listen backlog, and the server keeps
    * serving the others. A handler's failure goes to {@code onError} (never a cancellation); with
-   * no {@code onError} it fails the server, cancelling every connection. Stopping ends the accept
-   * loops by cancelling them, which closes the listener (JDK semantics; new clients are refused).
+   * no {@code onError} it fails the server, cancelling every connection. A stop, a cancellation or
+   * a failure ends the accept loops by closing the listener, never by interrupting an accept: new
+   * clients are refused from then on (also while the connection limit is reached), and a
+   * connection the kernel completed at that moment is served on a stop, closed otherwise, never
+   * lost with its descriptor (see {@link Listener#accept}).
    *
    * @throws Cancelled when the caller is cancelled
    * @throws java.io.UncheckedIOException when accepting fails
@@ -217,15 +220,25 @@ public final class Net {
                     Switch.run(
                         "accept " + listener.localAddress(),
                         loops -> {
-                          if (stop != null) {
-                            loops.forkDaemon(
-                                () -> {
-                                  stop.await();
-                                  if (accepting.cancel(signal)) {
-                                    stopped.set(true);
+                          // The loops never have an accept interrupted (see acceptLoop): they end
+                          // when this closes the listener, once accepting is cancelled, by the
+                          // stop or by the caller. Closing also refuses the clients that come
+                          // later, where they would otherwise queue in the backlog.
+                          loops.forkDaemon(
+                              () -> {
+                                try {
+                                  if (stop == null) {
+                                    Fiber.awaitCancel();
+                                  } else {
+                                    stop.await();
+                                    if (accepting.cancel(signal)) {
+                                      stopped.set(true);
+                                    }
                                   }
-                                });
-                          }
+                                } finally {
+                                  listener.close();
+                                }
+                              });
                           for (int i = 0; i < options.acceptLoops(); i++) {
                             loops.fork(() -> acceptLoop(listener, connections, handler, options, slots));
                           }
@@ -235,7 +248,7 @@ public final class Net {
               throw c;
             }
           }
-          // Stopped: the switch now waits for the live connections to finish.
+          // The switch now waits for the live connections to finish.
         });
   }
 
@@ -251,11 +264,15 @@ public final class Net {
       }
       Connection c;
       try {
-        c = listener.accept(connections);
+        // Protected: the JDK loses a connection when the interrupt that delivers cancellation
+        // lands just after the kernel handed it over (accept throws, the descriptor stays open
+        // for good). Closing the listener ends the accept instead, and returns such a connection.
+        c = Cancel.protect(() -> listener.accept(connections));
       } catch (RuntimeException e) {
         if (slots != null) {
           slots.release();
         }
+        Fiber.check(); // cancelled: runServer closed the listener to end this loop
         throw e;
       }
       try {

@@ -23,8 +23,8 @@ import java.util.function.Consumer;
  *
  * @param maxConnections the most connections served at once (0: no limit); further clients wait
  *     in the listen backlog
- * @param stop when resolved, the server stops accepting, lets live connections finish, and
- *     {@code runServer} returns
+ * @param stop when resolved, the server stops accepting and closes the listener (new clients
+ *     are refused), lets live connections finish, and {@code runServer} returns
  * @param onError receives each handler's failure (not cancellations)
  * @param acceptLoops how many fibers accept concurrently (at least 1)
  */

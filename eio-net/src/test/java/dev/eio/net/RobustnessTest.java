@@ -13,13 +13,13 @@ import dev.eio.io.BufReader;
 import dev.eio.io.BufferLimitExceededException;
 import dev.eio.io.InputParseException;
 import dev.eio.io.ShutdownCommand;
-import java.io.File;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -33,12 +33,6 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(30)
 class RobustnessTest {
   static final InetSocketAddress LOOPBACK = TcpTest.LOOPBACK;
-
-  static int openFds() {
-    String[] fds = new File("/proc/self/fd").list();
-    assertNotNull(fds, "/proc/self/fd is not readable: the descriptor count needs Linux");
-    return fds.length;
-  }
 
   @Test
   void floodPastMaxConnectionsIsServedWithinTheLimit() {
@@ -298,11 +292,9 @@ class RobustnessTest {
                             l,
                             c -> c.write(new byte[] {(byte) c.read(ByteBuffer.allocate(1))}),
                             ServerOptions.defaults().withStop(stop).withMaxConnections(64)));
-                // Warm up once so lazily opened JDK descriptors (the poller, ...) are counted.
-                oneByte(net, l);
-                int before = openFds();
+                Map<String, String> before = TcpSockets.open();
                 Fiber.forEach(IntStream.range(0, connections).boxed().toList(), 16, i -> oneByte(net, l));
-                await().atMost(Duration.ofSeconds(10)).until(() -> openFds() <= before + 4);
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> TcpSockets.assertNoneOpenedSince(before));
                 stop.resolve(null);
               });
         });

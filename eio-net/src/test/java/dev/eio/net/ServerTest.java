@@ -38,6 +38,15 @@ class ServerTest {
         c.write((line.toUpperCase() + "\n").getBytes(UTF_8));
       };
 
+  /** Runs {@link Net#runServer} in a new fiber of {@code sw}; resolved when it returns. */
+  static Promise<Void> forkServer(Switch sw, Listener l, ConnectionHandler handler, ServerOptions options) {
+    return sw.forkPromise(
+        () -> {
+          Net.runServer(l, handler, options);
+          return null;
+        });
+  }
+
   static String ask(Net net, SocketAddress server, String line) {
     return Switch.call(
         sw -> {
@@ -190,6 +199,21 @@ class ServerTest {
 
   @Test
   void stopEndsAcceptingLetsLiveConnectionsFinishThenReturns() {
+    stopWhileServingOneClient(ServerOptions.defaults());
+  }
+
+  @Test
+  void stopClosesTheListenerEvenWhenNoAcceptLoopIsBlockedInAccept() {
+    // One slot, taken by the live connection: the accept loop waits for the slot, not in accept,
+    // so no interrupt of a blocked accept can close the listener for it.
+    stopWhileServingOneClient(ServerOptions.defaults().withMaxConnections(1));
+  }
+
+  /**
+   * Stops a server ({@code options} plus a stop promise) while it serves one client: the listener
+   * closes, a new client is refused, the live one is served to the end, then the server returns.
+   */
+  private static void stopWhileServingOneClient(ServerOptions options) {
     Eio.run(
         env -> {
           Net net = Net.of(env);
@@ -199,21 +223,19 @@ class ServerTest {
                 Promise<Void> stop = Promise.create();
                 CountDownLatch inHandler = new CountDownLatch(1);
                 Promise<Void> server =
-                    sw.forkPromise(
-                        () -> {
-                          Net.runServer(
-                              l,
-                              c -> {
-                                inHandler.countDown();
-                                UPPER.handle(c);
-                              },
-                              ServerOptions.defaults().withStop(stop));
-                          return null;
-                        });
+                    forkServer(
+                        sw,
+                        l,
+                        c -> {
+                          inHandler.countDown();
+                          UPPER.handle(c);
+                        },
+                        options.withStop(stop));
                 Connection c = net.connect(sw, l.localAddress());
                 inHandler.await();
                 stop.resolve(null);
                 await().until(() -> !l.isOpen()); // no more accepting
+                // Refused, rather than left waiting in the backlog of a listener nobody accepts on.
                 assertThrows(UncheckedIOException.class, () -> ask(net, l.localAddress(), "late"));
                 assertFalse(server.isResolved()); // the live connection is still being served
                 c.write("finish me\n".getBytes(UTF_8));
@@ -260,6 +282,35 @@ class ServerTest {
   }
 
   @Test
+  void cancellingTheServerClosesTheListenerAndEndsEveryAcceptLoop() {
+    Eio.run(
+        env -> {
+          Net net = Net.of(env);
+          Switch.run(
+              sw -> {
+                Listener l = net.listen(sw, LOOPBACK);
+                Cancelled c =
+                    assertThrows(
+                        Cancelled.class,
+                        () ->
+                            Cancel.sub(
+                                ctx ->
+                                    Switch.run(
+                                        inner -> {
+                                          inner.fork(
+                                              () ->
+                                                  Net.runServer(
+                                                      l, UPPER, ServerOptions.defaults().withAcceptLoops(3)));
+                                          assertEquals("SERVED", ask(net, l.localAddress(), "served"));
+                                          ctx.cancel(new RuntimeException("shut down"));
+                                        })));
+                assertEquals("shut down", c.reason().getMessage());
+                assertFalse(l.isOpen());
+              });
+        });
+  }
+
+  @Test
   void withoutOnErrorAHandlerFailureFailsTheServer() {
     IllegalStateException boom = new IllegalStateException("boom");
     Eio.run(
@@ -268,12 +319,7 @@ class ServerTest {
           Switch.run(
               sw -> {
                 Listener l = net.listen(sw, LOOPBACK);
-                Promise<Void> server =
-                    sw.forkPromise(
-                        () -> {
-                          Net.runServer(l, c -> { throw boom; }, ServerOptions.defaults());
-                          return null;
-                        });
+                Promise<Void> server = forkServer(sw, l, c -> { throw boom; }, ServerOptions.defaults());
                 net.connect(sw, l.localAddress());
                 assertSame(boom, assertThrows(IllegalStateException.class, server::await));
               });
