@@ -21,4 +21,7 @@ module dev.eio.core {
   exports dev.eio.workers;
   exports dev.eio.internal.events to
       jdk.jfr;
+  // For eio-net's accept, which must be cancelled by closing, not interrupting (FiberState).
+  exports dev.eio.internal to
+      dev.eio.net;
 }

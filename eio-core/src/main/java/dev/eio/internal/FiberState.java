@@ -1,5 +1,6 @@
 package dev.eio.internal;
 
+import java.util.concurrent.Callable;
 
 /**
  * What eio knows about one running fiber: its thread, its current cancellation context and its
@@ -52,6 +53,8 @@ public class FiberState extends CancelContext.Member {
   private long startNanos; // set on the fiber's own thread, off the forking fiber's path
   /** This fiber's membership in {@link #ctx}: itself in its first context, a new record later. */
   private CancelContext.Member membership = this;
+  /** Delivers cancellation instead of an interrupt while set; see {@link #callCancelledBy}. */
+  private Runnable canceller; // guarded by this
 
   private FiberState(Thread thread, CancelContext ctx, Object[] vars) {
     this.thread = thread;
@@ -181,11 +184,58 @@ public class FiberState extends CancelContext.Member {
    * @return whether it was interrupted
    */
   synchronized boolean interruptIfIn(CancelContext c) {
-    if (ctx == c) {
+    if (ctx != c) {
+      return false;
+    }
+    Runnable k = canceller;
+    if (k == null) {
       thread.interrupt();
       return true;
     }
-    return false;
+    canceller = null; // once: the fiber is cancelled for good
+    try {
+      k.run();
+    } catch (RuntimeException e) {
+      // The blocked call must still end: the interrupt is the JDK's own way to end it.
+      thread.interrupt();
+    }
+    return true;
+  }
+
+  /**
+   * Calls {@code body}, one blocking JDK call, with the calling fiber's cancellation delivered by
+   * running {@code canceller} instead of interrupting the thread. The canceller must make the
+   * call return or throw (close the channel it waits on, say), without blocking and without
+   * taking eio locks: it runs on the cancelling thread, under the cancelled context's lock.
+   *
+   * <p>Why: some JDK calls lose their result when an interrupt lands just as they complete. An
+   * interrupted {@code ServerSocketChannel.accept} that the kernel has already handed a
+   * connection throws, and the connection's descriptor is never closed; closing the channel
+   * instead makes the same accept either fail or return the connection. An interrupt from outside
+   * eio still reaches the call the JDK's way.
+   *
+   * <p>On a thread that is not a fiber, {@code body} just runs.
+   *
+   * @throws dev.eio.Cancelled without calling {@code body} when the fiber is already cancelled
+   */
+  public static <T> T callCancelledBy(Runnable canceller, Callable<T> body) throws Exception {
+    FiberState f = current();
+    if (f == null) {
+      return body.call();
+    }
+    synchronized (f) {
+      f.canceller = canceller;
+    }
+    try {
+      // After the canceller is in place: a cancellation from now on runs it, an earlier one is
+      // seen here.
+      f.ctx.check();
+      return body.call();
+    } finally {
+      synchronized (f) {
+        f.canceller = null;
+      }
+    }
   }
 
   /** When this fiber record was made, in {@link System#nanoTime()} units. */

@@ -3,6 +3,7 @@ package dev.eio.net;
 import dev.eio.Cancelled;
 import dev.eio.Fiber;
 import dev.eio.Switch;
+import dev.eio.internal.FiberState;
 import dev.eio.net.internal.NetErrors;
 import dev.eio.net.internal.Ownership;
 import java.io.IOException;
@@ -21,9 +22,9 @@ import java.util.function.Consumer;
  * <p><b>Guarantees.</b> The listener is closed when its switch ends or by {@link #close}; a Unix
  * domain listener then removes its socket file. Each accepted connection belongs to the switch
  * passed to {@code accept} (not the listener's), so connections can outlive the accept loop.
- * <b>Cancelling a fiber blocked in {@code accept} closes the listener</b> (JDK semantics: the
- * interrupt closes the channel); the fiber gets {@link Cancelled}. Any number of fibers may
- * accept at once.
+ * <b>Cancelling a fiber blocked in {@code accept} closes the listener</b>, as the JDK does when
+ * it interrupts a blocked channel call, but eio closes it instead of interrupting, so no accepted
+ * connection is lost; the fiber gets {@link Cancelled}. Any number of fibers may accept at once.
  *
  * <pre>{@code
  * Switch.run(sw -> {
@@ -55,6 +56,15 @@ public final class Listener implements AutoCloseable {
     }
   }
 
+  /** Closes the channel alone: runs under eio's cancellation locks, so no release hook work. */
+  private void closeChannelQuietly() {
+    try {
+      channel.close();
+    } catch (IOException ignored) {
+      // The descriptor is released even when close reports a failure.
+    }
+  }
+
   /** The bound address; for TCP with port 0, the port the system chose. */
   public SocketAddress localAddress() {
     return address;
@@ -68,10 +78,12 @@ public final class Listener implements AutoCloseable {
   /**
    * Waits for the next connection and returns it, owned by {@code sw}.
    *
-   * <p>A connection the kernel completes at the very moment the fiber is cancelled can be lost:
-   * the JDK then throws, and the accepted descriptor stays open until the process ends. A loop
-   * that must not lose connections accepts inside {@link dev.eio.Cancel#protect} and is ended by
-   * closing the listener from another fiber, as {@link Net#runServer} does.
+   * <p>Cancellation closes the listener, which ends the accept; it never interrupts the accept.
+   * So a connection the kernel completes at the very moment the fiber is cancelled is not lost:
+   * either the accept returns it (owned by {@code sw}; the fiber sees the cancellation at its next
+   * blocking operation) or the kernel never handed it over. (The JDK's own way, an interrupt,
+   * throws after such a hand-over and never closes the descriptor; a thread interrupted from
+   * outside eio still meets that.)
    *
    * @throws Cancelled when the fiber is cancelled (the listener is then closed), or when the
    *     listener is closed under the waiting fiber
@@ -82,12 +94,17 @@ public final class Listener implements AutoCloseable {
     if (sw == null) {
       throw new NullPointerException("sw");
     }
-    Fiber.check();
     SocketChannel ch;
     try {
-      ch = channel.accept();
+      // Cancelled by closing the listener, not by the interrupt: an interrupt that lands as the
+      // kernel hands over a connection makes the JDK throw and never close that descriptor.
+      ch = FiberState.callCancelledBy(this::closeChannelQuietly, channel::accept);
     } catch (IOException e) {
       throw NetErrors.unchecked(e, "accept on " + address);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException("accept on " + address, e); // channel::accept throws no other
     }
     try {
       return new Connection(sw, ch);

@@ -220,10 +220,10 @@ public final class Net {
                     Switch.run(
                         "accept " + listener.localAddress(),
                         loops -> {
-                          // The loops never have an accept interrupted (see acceptLoop): they end
-                          // when this closes the listener, once accepting is cancelled, by the
-                          // stop or by the caller. Closing also refuses the clients that come
-                          // later, where they would otherwise queue in the backlog.
+                          // Closes the listener once accepting is cancelled, by the stop or by
+                          // the caller, even when no loop is blocked in accept (a cancelled accept
+                          // closes it too): the clients that come later are refused, where they
+                          // would otherwise queue in the backlog.
                           loops.forkDaemon(
                               () -> {
                                 try {
@@ -264,10 +264,9 @@ public final class Net {
       }
       Connection c;
       try {
-        // Protected: the JDK loses a connection when the interrupt that delivers cancellation
-        // lands just after the kernel handed it over (accept throws, the descriptor stays open
-        // for good). Closing the listener ends the accept instead, and returns such a connection.
-        c = Cancel.protect(() -> listener.accept(connections));
+        // A cancelled accept closes the listener rather than being interrupted, so a connection
+        // the kernel hands over at that moment is returned, and served (see Listener.accept).
+        c = listener.accept(connections);
       } catch (RuntimeException e) {
         if (slots != null) {
           slots.release();

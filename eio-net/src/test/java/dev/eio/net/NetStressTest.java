@@ -84,6 +84,67 @@ class NetStressTest {
     await().untilAsserted(() -> TcpSockets.assertNoneOpenedSince(socketsBefore));
   }
 
+  @Test
+  void cancellingABareAcceptWhileClientsConnectLosesNoConnection() {
+    // A cancellation races with accepts the kernel may be completing at that moment: each
+    // connection must be returned by an accept (then closed by its switch) or never handed over.
+    int rounds = 20 * Integer.getInteger("eio.stress.iterations", 15);
+    long seed = Long.getLong("eio.stress.seed", System.nanoTime());
+    Random rnd = new Random(seed);
+    Map<String, String> socketsBefore = TcpSockets.open();
+    AtomicInteger accepted = new AtomicInteger();
+    Eio.run(
+        env -> {
+          Net net = Net.of(env);
+          for (int r = 0; r < rounds; r++) {
+            int acceptors = 1 + rnd.nextInt(3);
+            int yields = rnd.nextInt(100);
+            Switch.run(
+                sw -> {
+                  Listener l = net.listen(sw, TcpTest.LOOPBACK, ListenOptions.defaults().withBacklog(64));
+                  assertThrows(
+                      Cancelled.class,
+                      () ->
+                          Cancel.sub(
+                              accepting ->
+                                  acceptUntilCancelled(net, sw, l, acceptors, yields, accepting, accepted)));
+                }); // closes the clients and every accepted connection
+          }
+        });
+    assertTrue(accepted.get() > 0, "seed " + seed + ": no connection was accepted at all");
+    await().untilAsserted(() -> TcpSockets.assertNoneOpenedSince(socketsBefore));
+  }
+
+  /** Runs {@code acceptors} bare accept loops while 4 clients connect, then cancels them. */
+  private static void acceptUntilCancelled(
+      Net net,
+      Switch sw,
+      Listener l,
+      int acceptors,
+      int yields,
+      Cancel.Context accepting,
+      AtomicInteger accepted) {
+    Switch.run(
+        loops -> {
+          for (int i = 0; i < acceptors; i++) {
+            loops.fork(
+                () -> {
+                  while (true) {
+                    l.accept(sw); // owned by sw, closed when it ends
+                    accepted.incrementAndGet();
+                  }
+                });
+          }
+          for (int i = 0; i < 4; i++) {
+            net.connect(sw, l.localAddress()); // done by the kernel, accepted or not
+          }
+          for (int i = 0; i < yields; i++) {
+            Fiber.yield();
+          }
+          accepting.cancel(null);
+        });
+  }
+
   private static void runOnce(int maxConnections, int acceptLoops, int clients, long seed, String where) {
     Eio.run(
         env -> {
