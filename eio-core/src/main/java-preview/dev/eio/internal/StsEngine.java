@@ -1,6 +1,7 @@
 package dev.eio.internal;
 
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.StructuredTaskScope;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -39,6 +40,7 @@ final class StsEngine implements Engine {
           }
           return t;
         };
+    CountDownLatch ended = new CountDownLatch(tasks.length);
     boolean interrupted = false;
     try (var scope =
         StructuredTaskScope.open(
@@ -49,19 +51,23 @@ final class StsEngine implements Engine {
         int k = i;
         scope.fork(
             () -> {
-              FiberState f = FiberState.create(Thread.currentThread(), ctx, caller);
-              FiberState.runAs(
-                  f,
-                      () -> {
-                        AutoCloseable restored = ContextPropagation.restore(context);
-                        f.attach();
-                        try {
-                          g.runTask(k);
-                        } finally {
-                          f.detach();
-                          ContextPropagation.close(restored);
-                        }
-                      });
+              try {
+                FiberState f = FiberState.create(Thread.currentThread(), ctx, caller);
+                FiberState.runAs(
+                    f,
+                    () -> {
+                      AutoCloseable restored = ContextPropagation.restore(context);
+                      f.attach();
+                      try {
+                        g.runTask(k);
+                      } finally {
+                        f.detach();
+                        ContextPropagation.close(restored);
+                      }
+                    });
+              } finally {
+                ended.countDown();
+              }
             });
       }
       try {
@@ -70,6 +76,9 @@ final class StsEngine implements Engine {
         interrupted = true;
         Throwable reason = caller.ctx().reason();
         ctx.cancel(reason != null ? reason : new dev.eio.Cancelled(e));
+        // The scope's close interrupts every thread still running: wait for the subtasks to end
+        // by eio's cancellation first, which may not be an interrupt (FiberState.callCancelledBy).
+        awaitUninterruptibly(ended);
       }
     } finally {
       ctx.detach();
@@ -78,5 +87,16 @@ final class StsEngine implements Engine {
       Thread.currentThread().interrupt();
     }
     return g.outcome();
+  }
+
+  private static void awaitUninterruptibly(CountDownLatch latch) {
+    while (true) {
+      try {
+        latch.await();
+        return;
+      } catch (InterruptedException again) {
+        // Already cancelled: the caller's interrupt status is restored by run.
+      }
+    }
   }
 }

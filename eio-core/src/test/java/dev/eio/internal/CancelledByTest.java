@@ -63,6 +63,42 @@ class CancelledByTest {
   }
 
   @Test
+  void aCombinatorWhoseCallerIsCancelledDeliversTheCancellationByTheCanceller() {
+    // On the structured-task-scope engine the caller's join is interrupted; closing the scope
+    // then interrupts every subtask still running, which must not happen before they end.
+    Promise<Void> inCall = Promise.create();
+    Promise<Boolean> interruptedAfterRelease = Promise.create();
+    assertThrows(
+        Cancelled.class,
+        () ->
+            Cancel.sub(
+                ctx ->
+                    Switch.run(
+                        sw -> {
+                          sw.fork(
+                              () ->
+                                  Fiber.both(
+                                      () -> {
+                                        CountDownLatch released = new CountDownLatch(1);
+                                        FiberState.callCancelledBy(
+                                            released::countDown,
+                                            () -> {
+                                              inCall.resolve(null);
+                                              awaitUninterruptibly(released);
+                                              // The call's last moments: no interrupt may land.
+                                              return interruptedAfterRelease.tryResolve(
+                                                  interruptedWithin(200));
+                                            });
+                                        Fiber.check();
+                                      },
+                                      Fiber::awaitCancel));
+                          inCall.await();
+                          ctx.cancel(new RuntimeException("stop"));
+                        })));
+    assertFalse(interruptedAfterRelease.await(), "a subtask was interrupted inside its call");
+  }
+
+  @Test
   void aFiberCancelledBeforeTheCallNeverRunsItNorTheCanceller() {
     AtomicInteger calls = new AtomicInteger();
     assertThrows(
@@ -141,6 +177,18 @@ class CancelledByTest {
                 });
     t.join();
     assertEquals(42, result.get());
+  }
+
+  /** Busy-waits up to {@code millis} for the calling thread's interrupt status. */
+  private static boolean interruptedWithin(long millis) {
+    long end = System.nanoTime() + millis * 1_000_000;
+    while (System.nanoTime() < end) {
+      if (Thread.currentThread().isInterrupted()) {
+        return true;
+      }
+      Thread.onSpinWait();
+    }
+    return false;
   }
 
   private static void awaitUninterruptibly(CountDownLatch latch) {
