@@ -215,7 +215,9 @@ public final class ExecutorPool {
                         return null;
                       });
               if (forked.isResolved()) {
-                // The worker's switch was cancelled before the fork: the job will never run.
+                // Either the worker's switch was cancelled before the fork, and the job will never
+                // run, or the job's fiber has already run it to the end; abandon ends the job only
+                // in the first case (a job ends once).
                 job.abandon(free);
               }
             }
@@ -345,10 +347,16 @@ public final class ExecutorPool {
       }
     }
 
-    /** Marks the job done, wakes a waiting submitter and gives its weight back to the worker. */
+    /**
+     * Marks the job done, wakes a waiting submitter and gives its weight back to the worker; once
+     * only: a second call (the worker abandoning a job its fiber has already ended) does nothing.
+     */
     private void end(long[] free) {
       pool.lock.lock();
       try {
+        if (state == State.DONE) {
+          return; // giving the weight back twice would let the worker overrun its capacity
+        }
         state = State.DONE;
       } finally {
         pool.lock.unlock();
@@ -357,7 +365,7 @@ public final class ExecutorPool {
       pool.release(free, units);
     }
 
-    /** Fails a job that was taken but could not be started, and frees its weight. */
+    /** Fails a job that was taken but could not be started, and frees its weight (see end). */
     void abandon(long[] free) {
       result.tryFail(new Cancelled("executor pool worker stopped before the job could start"));
       end(free);

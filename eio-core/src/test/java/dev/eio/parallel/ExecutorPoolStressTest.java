@@ -116,6 +116,37 @@ class ExecutorPoolStressTest {
   }
 
   @Test
+  void jobsThatEndAtOnceNeverRunBeyondTheWorkersCapacity() {
+    // A job so short that its fiber may finish before its worker looks at the fork: its weight
+    // must still be given back once, or the worker runs two whole-weight jobs at a time.
+    int jobs = 50;
+    for (int it = 0; it < ITERATIONS; it++) {
+      AtomicLong running = new AtomicLong();
+      AtomicLong most = new AtomicLong();
+      Switch.run(
+          sw -> {
+            ExecutorPool pool = ExecutorPool.create(sw, DomainManager.create(sw, 2), 1);
+            List<Promise<Object>> done = new ArrayList<>();
+            for (int j = 0; j < jobs; j++) {
+              done.add(
+                  pool.submitFork(
+                      sw,
+                      1.0,
+                      () -> {
+                        most.accumulateAndGet(running.incrementAndGet(), Math::max);
+                        running.decrementAndGet();
+                        return null;
+                      }));
+            }
+            for (Promise<Object> p : done) {
+              p.await();
+            }
+          });
+      assertEquals(1, most.get(), "iteration " + it + ": whole-weight jobs ran side by side on one worker");
+    }
+  }
+
+  @Test
   void endingTheSwitchWithOneJobRunningAndOneQueuedAlwaysCancelsBoth() {
     // Was flaky about 1 run in 80: the two submitFork calls queued their jobs in either order.
     for (int it = 0; it < ITERATIONS * 10; it++) {
