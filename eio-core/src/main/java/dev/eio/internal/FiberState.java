@@ -214,13 +214,15 @@ public class FiberState extends CancelContext.Member {
    * instead makes the same accept either fail or return the connection. An interrupt from outside
    * eio still reaches the call the JDK's way.
    *
-   * <p>On a thread that is not a fiber, {@code body} just runs.
+   * <p>On a thread that is not a fiber, {@code body} runs unless the thread is interrupted.
    *
    * @throws dev.eio.Cancelled without calling {@code body} when the fiber is already cancelled
+   *     (or the thread interrupted), as {@link Interrupts#check} does
    */
   public static <T> T callCancelledBy(Runnable canceller, Callable<T> body) throws Exception {
     FiberState f = current();
     if (f == null) {
+      Interrupts.check();
       return body.call();
     }
     synchronized (f) {
@@ -229,7 +231,7 @@ public class FiberState extends CancelContext.Member {
     try {
       // After the canceller is in place: a cancellation from now on runs it, an earlier one is
       // seen here.
-      f.ctx.check();
+      Interrupts.check();
       return body.call();
     } finally {
       synchronized (f) {

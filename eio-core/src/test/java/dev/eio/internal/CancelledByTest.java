@@ -179,6 +179,27 @@ class CancelledByTest {
     assertEquals(42, result.get());
   }
 
+  @Test
+  void anInterruptedThreadGetsCancelledWithoutTheCall() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    Promise<Throwable> thrown = Promise.create();
+    Thread t =
+        Thread.ofPlatform()
+            .start(
+                () -> {
+                  Thread.currentThread().interrupt();
+                  try {
+                    FiberState.callCancelledBy(calls::incrementAndGet, calls::incrementAndGet);
+                    thrown.resolve(null);
+                  } catch (Exception e) {
+                    thrown.resolve(e);
+                  }
+                });
+    t.join();
+    assertInstanceOf(Cancelled.class, thrown.await());
+    assertEquals(0, calls.get());
+  }
+
   /** Busy-waits up to {@code millis} for the calling thread's interrupt status. */
   private static boolean interruptedWithin(long millis) {
     long end = System.nanoTime() + millis * 1_000_000;
