@@ -32,7 +32,9 @@ import java.util.concurrent.locks.LockSupport;
  * a thread that is running, runnable (unparked but not yet scheduled), blocked on a monitor or in
  * a real timed wait ({@code Thread.sleep}, the system clock) counts as busy, so time never jumps
  * over real work. "All blocked" must be seen in two passes a moment apart, with the same fibers
- * parked on the same objects and no sleep begun or ended in between.
+ * parked on the same objects and no sleep begun or ended in between, and no carrier thread of
+ * the virtual-thread scheduler may be running then (an ending fiber wakes the fibers waiting for
+ * it after the JDK has marked it terminated).
  *
  * <p><b>Guarantees.</b> Virtual time never goes backwards; sleepers wake in deadline order, all
  * those due at the new time together. A virtual sleep is cancellable like any blocking operation.
@@ -63,6 +65,8 @@ public final class VirtualClock implements Clock {
   private static final long MIN_PAUSE_NANOS = 50_000;
   private static final long MAX_PAUSE_NANOS = 1_000_000;
   private static final long CONFIRM_NANOS = 200_000;
+  /** How long busy carriers may hold back a time jump or a deadlock report (see carriersSettled). */
+  private static final long CARRIER_PATIENCE_NANOS = 1_000_000_000L;
   private static final Object NO_BLOCKER = new Object();
 
   /** A fiber in a virtual sleep. */
@@ -102,6 +106,7 @@ public final class VirtualClock implements Clock {
   private final FiberMonitor monitor = new Monitor();
   private volatile Cancel.Context runCtx;
   private volatile Deadlock deadlock;
+  private long carriersBusySince; // the watcher's own: when it found the carriers busy, or 0
 
   private VirtualClock() {}
 
@@ -301,10 +306,16 @@ public final class VirtualClock implements Clock {
         e = epoch;
       }
       Map<Thread, Object> first = blockedSnapshot();
-      if (first != null) {
+      if (first == null) {
+        carriersBusySince = 0; // a fiber ran: any wait for the carriers starts over
+      } else {
         LockSupport.parkNanos(CONFIRM_NANOS);
         Map<Thread, Object> second = blockedSnapshot();
-        if (second != null && second.equals(first) && advanceOrDeadlock(e, second)) {
+        if (second != null
+            && second.equals(first)
+            && carriersSettled()
+            && advanceOrDeadlock(e, second)) {
+          carriersBusySince = 0;
           pause = MIN_PAUSE_NANOS;
           continue;
         }
@@ -312,6 +323,46 @@ public final class VirtualClock implements Clock {
       LockSupport.parkNanos(pause);
       pause = Math.min(pause * 2, MAX_PAUSE_NANOS);
     }
+  }
+
+  /**
+   * Whether no carrier of the virtual-thread scheduler is running: then no virtual thread is
+   * between the end of its task and the wake-ups its end sends. The JDK marks an ending virtual
+   * thread {@code TERMINATED} first, and only then, on its carrier, wakes the threads joining it
+   * and the owner of its {@code StructuredTaskScope}: a carrier preempted in between (8 carriers
+   * on 2 cores did it) left the owner parked with nothing live to wake it, and the run was
+   * reported deadlocked. Carriers kept busy by work outside the run hold the verdict back for at
+   * most {@link #CARRIER_PATIENCE_NANOS}.
+   */
+  private boolean carriersSettled() {
+    if (carriersIdle()) {
+      carriersBusySince = 0;
+      return true;
+    }
+    long now = System.nanoTime();
+    if (carriersBusySince == 0) {
+      carriersBusySince = now;
+      return false;
+    }
+    return now - carriersBusySince > CARRIER_PATIENCE_NANOS;
+  }
+
+  private static boolean carriersIdle() {
+    ThreadGroup root = Thread.currentThread().getThreadGroup();
+    while (root.getParent() != null) {
+      root = root.getParent();
+    }
+    Thread[] threads = new Thread[root.activeCount() + 16];
+    int n = root.enumerate(threads, true);
+    for (int i = 0; i < n; i++) {
+      Thread t = threads[i];
+      // Carriers are platform threads of the JDK's own class; an idle one parks (WAITING).
+      if (t.getClass().getName().equals("jdk.internal.misc.CarrierThread")
+          && t.getState() == Thread.State.RUNNABLE) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

@@ -28,6 +28,35 @@ class VirtualClockTest {
   }
 
   @Test
+  void timeDoesNotJumpWhileACarrierIsStillRunning() {
+    // A virtual thread outside the run keeps a carrier busy, as an ending fiber does between the
+    // JDK marking it terminated and its wake-up of the fibers that wait for it.
+    java.util.concurrent.CountDownLatch spinning = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicBoolean spinnerDone = new java.util.concurrent.atomic.AtomicBoolean();
+    Thread spinner =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  spinning.countDown();
+                  long end = System.nanoTime() + Duration.ofMillis(100).toNanos();
+                  while (System.nanoTime() < end) {
+                    Thread.onSpinWait();
+                  }
+                  spinnerDone.set(true);
+                });
+    try {
+      VirtualClock.run(
+          env -> {
+            spinning.await();
+            env.clock().sleep(Duration.ofHours(1));
+            assertTrue(spinnerDone.get(), "time jumped while a carrier was running");
+          });
+    } finally {
+      assertDoesNotThrow(() -> spinner.join());
+    }
+  }
+
+  @Test
   void sleepersWakeInDeadlineOrderAtTheirOwnTimes() {
     List<String> log = new CopyOnWriteArrayList<>();
     VirtualClock.run(
