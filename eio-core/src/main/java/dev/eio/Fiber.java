@@ -80,6 +80,12 @@ public final class Fiber {
   /**
    * Lets other virtual threads run, and is a cancellation point.
    *
+   * <p>Do not wait for an event by calling this in a loop: wait on a {@link Promise}, a {@link
+   * Channel} or a {@link Condition} instead. On JDK 25 with a single carrier thread (a one-CPU
+   * machine or container, or {@code -Djdk.virtualThreadScheduler.parallelism=1}) the scheduler
+   * runs a yielding fiber again ahead of a fiber that a platform thread has woken (a timer, a
+   * process or pipe reader), so a loop that yields until that fiber acts can spin forever.
+   *
    * @throws Cancelled when the calling fiber is cancelled
    */
   public static void yield() {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import dev.eio.Cancelled;
 import dev.eio.Eio;
 import dev.eio.Fiber;
+import dev.eio.Promise;
 import dev.eio.Switch;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,6 +52,8 @@ class WorkersStressTest {
       yields[i] = rnd.nextInt(50);
     }
     AtomicReferenceArray<Outcome> outcomes = new AtomicReferenceArray<>(ITERATIONS);
+    java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger(ITERATIONS);
+    Promise<Void> allDone = Promise.create();
     List<Long> pids = new ArrayList<>();
     Eio.run(
         env ->
@@ -68,14 +71,19 @@ class WorkersStressTest {
                           if (!outcomes.compareAndSet(n, null, o)) {
                             fail("submission " + n + " got two outcomes");
                           }
+                          if (pending.decrementAndGet() == 0) {
+                            allDone.resolve(null);
+                          }
                         });
                   }
                   sw.fork(
                       () -> {
-                        // Wait for every submission, then check the pool still serves.
-                        while (!allSet(outcomes)) {
-                          Fiber.yield();
-                        }
+                        // Wait for every submission, then check the pool still serves. Waiting,
+                        // not polling with Fiber.yield: with a single carrier the JDK runs a
+                        // yielding fiber again ahead of fibers a platform thread woke (the worker
+                        // replies), which then never ran (see Fiber.yield).
+                        allDone.await();
+                        assertTrue(allSet(outcomes));
                         assertEquals(11, pool.submit(() -> 11));
                         pids.addAll(pool.pids());
                       });
