@@ -1,8 +1,11 @@
 package dev.eio;
 
+import dev.eio.internal.SystemClock;
+import dev.eio.internal.Timers;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -17,6 +20,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * that finished just as the time ran out returns its value. The body's own failures are rethrown
  * as the same object; a cancellation of the caller is not a timeout and is rethrown as {@link
  * Cancelled}.
+ *
+ * <p>On the real clock ({@code env.clock()} of {@link Eio#run}) the time limit is kept by a
+ * platform timer thread that cancels the body itself, so it fires even while the body's fibers
+ * keep every carrier busy (on a single carrier, a fiber woken by a timer could wait for as long as
+ * other fibers stay runnable). On any other clock a daemon fiber sleeps on that clock.
  *
  * <pre>{@code
  * Optional<String> page = Time.withTimeout(env.clock(), Duration.ofSeconds(5), () -> fetch(url));
@@ -118,24 +126,45 @@ public final class Time {
     AtomicBoolean fired = new AtomicBoolean();
     try {
       T v =
-          Cancel.subCall(
-              ctx ->
-                  Switch.call(
-                      "timeout",
-                      sw -> {
-                        // A daemon: the switch stops it as soon as the body has finished.
-                        sw.forkDaemon(
+          clock instanceof SystemClock
+              ? Cancel.subCall(
+                  ctx -> {
+                    // On the real clock a timer thread cancels the body itself: a fiber woken by
+                    // the timer may not get a carrier while the body keeps them busy (Timers).
+                    ScheduledFuture<?> timer =
+                        Timers.schedule(
                             () -> {
-                              clock.sleep(timeout);
                               if (ctx.cancel(signal)) {
                                 fired.set(true);
                               }
-                            });
-                        return body.call();
-                      }));
+                            },
+                            SystemClock.saturatedNanos(timeout));
+                    try {
+                      return body.call();
+                    } finally {
+                      timer.cancel(false);
+                    }
+                  })
+              : Cancel.subCall(
+                  ctx ->
+                      Switch.call(
+                          "timeout",
+                          sw -> {
+                            // A daemon: the switch stops it as soon as the body has finished.
+                            sw.forkDaemon(
+                                () -> {
+                                  clock.sleep(timeout);
+                                  if (ctx.cancel(signal)) {
+                                    fired.set(true);
+                                  }
+                                });
+                            return body.call();
+                          }));
       return new Outcome<>(v, false);
     } catch (Cancelled c) {
-      if (fired.get()) {
+      // The timer may still be setting fired as the body ends with its cancellation: the reason
+      // tells too.
+      if (fired.get() || c == signal || c.reason() == signal) {
         return new Outcome<>(null, true);
       }
       throw c;
