@@ -352,8 +352,12 @@ public final class VirtualClock implements Clock {
     while (root.getParent() != null) {
       root = root.getParent();
     }
-    Thread[] threads = new Thread[root.activeCount() + 16];
-    int n = root.enumerate(threads, true);
+    Thread[] threads;
+    int n;
+    do { // enumerate silently drops the threads that do not fit
+      threads = new Thread[root.activeCount() * 2 + 16];
+      n = root.enumerate(threads, true);
+    } while (n == threads.length);
     for (int i = 0; i < n; i++) {
       Thread t = threads[i];
       // Carriers are platform threads of the JDK's own class; an idle one parks (WAITING).
