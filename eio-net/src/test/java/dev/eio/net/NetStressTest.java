@@ -48,11 +48,68 @@ class NetStressTest {
   @Test
   void stoppingWhileClientsWaitToBeAcceptedLeaksNoSocket() {
     // The stop races with accepts that the kernel may be completing at that moment.
+    AtomicInteger served = new AtomicInteger();
+    long seed =
+        acceptRacesLeakNoSocket(
+            (net, sw, l, acceptLoops, yields) -> {
+              Promise<Void> stop = Promise.create();
+              Promise<Void> server =
+                  ServerTest.forkServer(
+                      sw,
+                      l,
+                      c -> served.incrementAndGet(),
+                      ServerOptions.defaults().withAcceptLoops(acceptLoops).withStop(stop));
+              connectFourThenYield(net, sw, l, yields);
+              stop.resolve(null);
+              server.await();
+            }); // each round's switch closes the clients, and any connection the server still held
+    assertTrue(served.get() > 0, "seed " + seed + ": no connection was served at all");
+  }
+
+  @Test
+  void cancellingABareAcceptWhileClientsConnectLosesNoConnection() {
+    // A cancellation races with accepts the kernel may be completing at that moment: each
+    // connection must be returned by an accept (then closed by its switch) or never handed over.
+    AtomicInteger accepted = new AtomicInteger();
+    long seed =
+        acceptRacesLeakNoSocket(
+            (net, sw, l, acceptors, yields) ->
+                assertThrows(
+                    Cancelled.class,
+                    () ->
+                        Cancel.sub(
+                            accepting ->
+                                Switch.run(
+                                    loops -> {
+                                      for (int i = 0; i < acceptors; i++) {
+                                        loops.fork(
+                                            () -> {
+                                              while (true) {
+                                                l.accept(sw); // owned by sw, closed when it ends
+                                                accepted.incrementAndGet();
+                                              }
+                                            });
+                                      }
+                                      connectFourThenYield(net, sw, l, yields);
+                                      accepting.cancel(null);
+                                    }))));
+    assertTrue(accepted.get() > 0, "seed " + seed + ": no connection was accepted at all");
+  }
+
+  /** One round of an accept race, on a fresh listener in its own switch. */
+  private interface AcceptRace {
+    void run(Net net, Switch sw, Listener l, int acceptLoops, int yields) throws Exception;
+  }
+
+  /**
+   * Runs 20 x {@code eio.stress.iterations} rounds of {@code race} with 1 to 3 accept loops and
+   * 0 to 99 yields, then checks that no TCP socket was left open; returns the seed.
+   */
+  private static long acceptRacesLeakNoSocket(AcceptRace race) {
     int rounds = 20 * Integer.getInteger("eio.stress.iterations", 15);
     long seed = Long.getLong("eio.stress.seed", System.nanoTime());
     Random rnd = new Random(seed);
     Map<String, String> socketsBefore = TcpSockets.open();
-    AtomicInteger served = new AtomicInteger();
     Eio.run(
         env -> {
           Net net = Net.of(env);
@@ -60,89 +117,27 @@ class NetStressTest {
             int acceptLoops = 1 + rnd.nextInt(3);
             int yields = rnd.nextInt(100);
             Switch.run(
-                sw -> {
-                  Listener l = net.listen(sw, TcpTest.LOOPBACK, ListenOptions.defaults().withBacklog(64));
-                  Promise<Void> stop = Promise.create();
-                  Promise<Void> server =
-                      ServerTest.forkServer(
-                          sw,
-                          l,
-                          c -> served.incrementAndGet(),
-                          ServerOptions.defaults().withAcceptLoops(acceptLoops).withStop(stop));
-                  for (int i = 0; i < 4; i++) {
-                    net.connect(sw, l.localAddress()); // done by the kernel, accepted or not
-                  }
-                  for (int i = 0; i < yields; i++) {
-                    Fiber.yield();
-                  }
-                  stop.resolve(null);
-                  server.await();
-                }); // closes the clients, and any connection the server still held
+                sw ->
+                    race.run(
+                        net,
+                        sw,
+                        net.listen(sw, TcpTest.LOOPBACK, ListenOptions.defaults().withBacklog(64)),
+                        acceptLoops,
+                        yields));
           }
         });
-    assertTrue(served.get() > 0, "seed " + seed + ": no connection was served at all");
     await().untilAsserted(() -> TcpSockets.assertNoneOpenedSince(socketsBefore));
+    return seed;
   }
 
-  @Test
-  void cancellingABareAcceptWhileClientsConnectLosesNoConnection() {
-    // A cancellation races with accepts the kernel may be completing at that moment: each
-    // connection must be returned by an accept (then closed by its switch) or never handed over.
-    int rounds = 20 * Integer.getInteger("eio.stress.iterations", 15);
-    long seed = Long.getLong("eio.stress.seed", System.nanoTime());
-    Random rnd = new Random(seed);
-    Map<String, String> socketsBefore = TcpSockets.open();
-    AtomicInteger accepted = new AtomicInteger();
-    Eio.run(
-        env -> {
-          Net net = Net.of(env);
-          for (int r = 0; r < rounds; r++) {
-            int acceptors = 1 + rnd.nextInt(3);
-            int yields = rnd.nextInt(100);
-            Switch.run(
-                sw -> {
-                  Listener l = net.listen(sw, TcpTest.LOOPBACK, ListenOptions.defaults().withBacklog(64));
-                  assertThrows(
-                      Cancelled.class,
-                      () ->
-                          Cancel.sub(
-                              accepting ->
-                                  acceptUntilCancelled(net, sw, l, acceptors, yields, accepting, accepted)));
-                }); // closes the clients and every accepted connection
-          }
-        });
-    assertTrue(accepted.get() > 0, "seed " + seed + ": no connection was accepted at all");
-    await().untilAsserted(() -> TcpSockets.assertNoneOpenedSince(socketsBefore));
-  }
-
-  /** Runs {@code acceptors} bare accept loops while 4 clients connect, then cancels them. */
-  private static void acceptUntilCancelled(
-      Net net,
-      Switch sw,
-      Listener l,
-      int acceptors,
-      int yields,
-      Cancel.Context accepting,
-      AtomicInteger accepted) {
-    Switch.run(
-        loops -> {
-          for (int i = 0; i < acceptors; i++) {
-            loops.fork(
-                () -> {
-                  while (true) {
-                    l.accept(sw); // owned by sw, closed when it ends
-                    accepted.incrementAndGet();
-                  }
-                });
-          }
-          for (int i = 0; i < 4; i++) {
-            net.connect(sw, l.localAddress()); // done by the kernel, accepted or not
-          }
-          for (int i = 0; i < yields; i++) {
-            Fiber.yield();
-          }
-          accepting.cancel(null);
-        });
+  /** Opens 4 connections to {@code l} (the kernel completes them, accepted or not), then yields. */
+  private static void connectFourThenYield(Net net, Switch sw, Listener l, int yields) {
+    for (int i = 0; i < 4; i++) {
+      net.connect(sw, l.localAddress());
+    }
+    for (int i = 0; i < yields; i++) {
+      Fiber.yield();
+    }
   }
 
   private static void runOnce(int maxConnections, int acceptLoops, int clients, long seed, String where) {
