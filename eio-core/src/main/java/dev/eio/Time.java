@@ -126,45 +126,42 @@ public final class Time {
     AtomicBoolean fired = new AtomicBoolean();
     try {
       T v =
-          clock instanceof SystemClock
-              ? Cancel.subCall(
-                  ctx -> {
-                    // On the real clock a timer thread cancels the body itself: a fiber woken by
-                    // the timer may not get a carrier while the body keeps them busy (Timers).
-                    ScheduledFuture<?> timer =
-                        Timers.schedule(
-                            () -> {
-                              if (ctx.cancel(signal)) {
-                                fired.set(true);
-                              }
-                            },
-                            SystemClock.saturatedNanos(timeout));
-                    try {
+          Cancel.subCall(
+              ctx -> {
+                Runnable expire =
+                    () -> {
+                      if (ctx.cancel(signal)) {
+                        fired.set(true);
+                      }
+                    };
+                if (clock instanceof SystemClock) {
+                  // On the real clock a timer thread cancels the body itself: a fiber woken by
+                  // the timer may not get a carrier while the body keeps them busy (Timers).
+                  ScheduledFuture<?> timer =
+                      Timers.schedule(expire, SystemClock.saturatedNanos(timeout));
+                  try {
+                    return body.call();
+                  } finally {
+                    timer.cancel(false);
+                  }
+                }
+                return Switch.call(
+                    "timeout",
+                    sw -> {
+                      // A daemon: the switch stops it as soon as the body has finished.
+                      sw.forkDaemon(
+                          () -> {
+                            clock.sleep(timeout);
+                            expire.run();
+                          });
                       return body.call();
-                    } finally {
-                      timer.cancel(false);
-                    }
-                  })
-              : Cancel.subCall(
-                  ctx ->
-                      Switch.call(
-                          "timeout",
-                          sw -> {
-                            // A daemon: the switch stops it as soon as the body has finished.
-                            sw.forkDaemon(
-                                () -> {
-                                  clock.sleep(timeout);
-                                  if (ctx.cancel(signal)) {
-                                    fired.set(true);
-                                  }
-                                });
-                            return body.call();
-                          }));
+                    });
+              });
       return new Outcome<>(v, false);
     } catch (Cancelled c) {
       // The timer may still be setting fired as the body ends with its cancellation: the reason
       // tells too.
-      if (fired.get() || c == signal || c.reason() == signal) {
+      if (fired.get() || c.reason() == signal) {
         return new Outcome<>(null, true);
       }
       throw c;

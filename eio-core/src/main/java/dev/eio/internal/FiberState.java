@@ -1,6 +1,5 @@
 package dev.eio.internal;
 
-import java.util.concurrent.Callable;
 
 /**
  * What eio knows about one running fiber: its thread, its current cancellation context and its
@@ -202,6 +201,12 @@ public class FiberState extends CancelContext.Member {
     return true;
   }
 
+  /** One blocking call for {@link #callCancelledBy}, throwing only what the call itself does. */
+  @FunctionalInterface
+  public interface BlockingCall<T, X extends Exception> {
+    T call() throws X;
+  }
+
   /**
    * Calls {@code body}, one blocking JDK call, with the calling fiber's cancellation delivered by
    * running {@code canceller} instead of interrupting the thread. The canceller must make the
@@ -219,7 +224,8 @@ public class FiberState extends CancelContext.Member {
    * @throws dev.eio.Cancelled without calling {@code body} when the fiber is already cancelled
    *     (or the thread interrupted), as {@link Interrupts#check} does
    */
-  public static <T> T callCancelledBy(Runnable canceller, Callable<T> body) throws Exception {
+  public static <T, X extends Exception> T callCancelledBy(
+      Runnable canceller, BlockingCall<T, X> body) throws X {
     FiberState f = current();
     if (f == null) {
       Interrupts.check();

@@ -101,10 +101,6 @@ public final class Listener implements AutoCloseable {
       ch = FiberState.callCancelledBy(this::closeChannelQuietly, channel::accept);
     } catch (IOException e) {
       throw NetErrors.unchecked(e, "accept on " + address);
-    } catch (RuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new IllegalStateException("accept on " + address, e); // channel::accept throws no other
     }
     try {
       return new Connection(sw, ch);

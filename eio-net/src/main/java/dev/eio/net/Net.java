@@ -213,7 +213,6 @@ public final class Net {
         "server " + listener.localAddress(),
         connections -> {
           StopSignal signal = new StopSignal();
-          java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
           try {
             Cancel.sub(
                 accepting ->
@@ -231,9 +230,7 @@ public final class Net {
                                     Fiber.awaitCancel();
                                   } else {
                                     stop.await();
-                                    if (accepting.cancel(signal)) {
-                                      stopped.set(true);
-                                    }
+                                    accepting.cancel(signal);
                                   }
                                 } finally {
                                   listener.close();
@@ -244,8 +241,8 @@ public final class Net {
                           }
                         }));
           } catch (Cancelled c) {
-            if (!stopped.get()) {
-              throw c;
+            if (c.reason() != signal) {
+              throw c; // not stopped: the caller was cancelled first
             }
           }
           // The switch now waits for the live connections to finish.
