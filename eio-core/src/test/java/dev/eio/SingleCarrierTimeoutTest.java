@@ -2,13 +2,8 @@ package dev.eio;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -59,25 +54,14 @@ class SingleCarrierTimeoutTest {
 
   @Test
   void aTimeoutFiresWhileTheBodyKeepsTheOnlyCarrierBusy() throws Exception {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Djdk.virtualThreadScheduler.parallelism=1");
-    cmd.add("-Djdk.virtualThreadScheduler.maxPoolSize=1");
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(PingPongUnderATimeout.class.getName());
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    try {
-      boolean ended = p.waitFor(30, TimeUnit.SECONDS);
-      if (!ended) {
-        p.destroyForcibly().waitFor(); // so that reading its output ends
-      }
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertTrue(ended, "the 50 ms timeout never fired in 30 s on one carrier; output: " + out);
-      assertEquals(0, p.exitValue(), out);
-      assertEquals("timed out", out.strip());
-    } finally {
-      p.destroyForcibly();
-    }
+    ChildJvm.Result r =
+        ChildJvm.run(
+            Duration.ofSeconds(30),
+            PingPongUnderATimeout.class,
+            "-Djdk.virtualThreadScheduler.parallelism=1",
+            "-Djdk.virtualThreadScheduler.maxPoolSize=1");
+    assertTrue(r.ended(), "the 50 ms timeout never fired in 30 s on one carrier; output: " + r.output());
+    assertEquals(0, r.exitValue(), r.output());
+    assertEquals("timed out", r.output().strip());
   }
 }

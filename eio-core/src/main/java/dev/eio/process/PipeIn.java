@@ -15,6 +15,11 @@ import java.util.concurrent.ArrayBlockingQueue;
  * chunks over a small queue; a fiber waiting on the queue is cancelled like any other. The helper
  * ends at end of output, which the switch's kill of the process brings about, or at {@link
  * #close()}.
+ *
+ * <p>The helpers of pipes are platform threads. A virtual thread blocked in a pipe read or write
+ * holds its carrier for as long as it blocks; the JDK lends the scheduler a spare carrier
+ * meanwhile, but only up to {@code jdk.virtualThreadScheduler.maxPoolSize}, and once every carrier
+ * is held by such a thread no fiber runs at all, not even the one that would end the child.
  */
 final class PipeIn implements Source {
   private static final Object EOF = new Object();
@@ -30,8 +35,13 @@ final class PipeIn implements Source {
 
   PipeIn(InputStream in, String name) {
     this.name = name;
-    this.reader = Thread.ofVirtual().name(name).unstarted(() -> pump(in));
+    this.reader = helper(name, () -> pump(in));
     reader.start();
+  }
+
+  /** An unstarted helper thread for a pipe's blocking reads or writes; see the class comment. */
+  static Thread helper(String name, Runnable task) {
+    return Thread.ofPlatform().daemon().name(name).unstarted(task);
   }
 
   private void pump(InputStream in) {

@@ -12,7 +12,8 @@ import java.util.concurrent.ArrayBlockingQueue;
  * A child's input pipe as a cancellable {@link Sink}. A write to a full pipe cannot be
  * interrupted in the JDK, so a helper thread does the blocking writes from a small queue; a fiber
  * waiting for room is cancelled like any other, and the bytes it had queued stay queued (the
- * buffer's position tells how many were accepted).
+ * buffer's position tells how many were accepted). The helper is a platform thread, as {@link
+ * PipeIn}'s.
  */
 final class PipeOut implements Sink {
   private static final int CHUNK = 64 * 1024;
@@ -28,7 +29,7 @@ final class PipeOut implements Sink {
   PipeOut(OutputStream out, String name) {
     this.out = out;
     this.name = name;
-    this.writer = Thread.ofVirtual().name(name).unstarted(this::pump);
+    this.writer = PipeIn.helper(name, this::pump);
     writer.start();
   }
 

@@ -144,18 +144,16 @@ public final class ProcessManager {
     }
     // Output pumps are helper threads, not fibers: their reads of the pipe cannot be interrupted,
     // and a fiber stuck in one would keep the switch from ever reaching the hook that kills the
-    // process. They end when the process's output ends.
+    // process. They end when the process's output ends. Platform threads (see PipeIn).
     if (outPump != null) {
       Sink sink = ((Stdio.To) o.stdout()).sink();
-      Thread.ofVirtual()
-          .name(tag + "stdout")
-          .start(() -> pumpOut(child, process.getInputStream(), sink, outPump));
+      PipeIn.helper(tag + "stdout", () -> pumpOut(child, process.getInputStream(), sink, outPump))
+          .start();
     }
     if (errPump != null) {
       Sink sink = ((Stdio.To) o.stderr()).sink();
-      Thread.ofVirtual()
-          .name(tag + "stderr")
-          .start(() -> pumpOut(child, process.getErrorStream(), sink, errPump));
+      PipeIn.helper(tag + "stderr", () -> pumpOut(child, process.getErrorStream(), sink, errPump))
+          .start();
     }
     return child;
   }
