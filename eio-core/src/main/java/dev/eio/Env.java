@@ -1,6 +1,7 @@
 package dev.eio;
 
 import dev.eio.fs.Dir;
+import dev.eio.internal.HandOffSource;
 import dev.eio.io.Flow;
 import dev.eio.io.Sink;
 import dev.eio.io.Source;
@@ -38,7 +39,7 @@ public final class Env {
 
   /** The capabilities of a run, with the process's own standard streams. */
   Env(Clock clock, DomainManager domains) {
-    this(clock, domains, Flow.source(System.in), Flow.sink(System.out), Flow.sink(System.err));
+    this(clock, domains, HandOffSource.stdin(), Flow.sink(System.out), Flow.sink(System.err));
   }
 
   Env(Clock clock, DomainManager domains, Source stdin, Sink stdout, Sink stderr) {
@@ -98,8 +99,11 @@ public final class Env {
   }
 
   /**
-   * Standard input. Reading it is not interruptible in the JDK: a cancelled fiber blocked in it
-   * sees the cancellation when the read returns.
+   * Standard input. A read blocked in it is cancelled like any other blocking operation, although
+   * the JDK cannot interrupt a read of {@link System#in}: a helper thread does the reads, one
+   * chunk at a time when a reader asks, and the chunk a cancelled read asked for goes to the next
+   * read, so no input is lost. The helper may still be waiting in {@code System.in} after such a
+   * cancellation: read standard input through this source only.
    */
   public Source stdin() {
     return stdin;

@@ -25,6 +25,19 @@ public final class ChildJvm {
    */
   public record Result(boolean ended, int exitValue, String output) {}
 
+  /**
+   * Runs {@code main} for at most 30 s on one carrier thread, with no room for the JDK to add one
+   * while a virtual thread blocks in a file or pipe: whatever holds that carrier stops every
+   * fiber.
+   */
+  public static Result onOneCarrier(Class<?> main) throws Exception {
+    return run(
+        Duration.ofSeconds(30),
+        main,
+        "-Djdk.virtualThreadScheduler.parallelism=1",
+        "-Djdk.virtualThreadScheduler.maxPoolSize=1");
+  }
+
   /** Runs {@code main}'s {@code main} with the test class path and {@code jvmFlags}. */
   public static Result run(Duration limit, Class<?> main, String... jvmFlags) throws Exception {
     List<String> cmd = new ArrayList<>();

@@ -54,12 +54,7 @@ class SingleCarrierTimeoutTest {
 
   @Test
   void aTimeoutFiresWhileTheBodyKeepsTheOnlyCarrierBusy() throws Exception {
-    ChildJvm.Result r =
-        ChildJvm.run(
-            Duration.ofSeconds(30),
-            PingPongUnderATimeout.class,
-            "-Djdk.virtualThreadScheduler.parallelism=1",
-            "-Djdk.virtualThreadScheduler.maxPoolSize=1");
+    ChildJvm.Result r = ChildJvm.onOneCarrier(PingPongUnderATimeout.class);
     assertTrue(r.ended(), "the 50 ms timeout never fired in 30 s on one carrier; output: " + r.output());
     assertEquals(0, r.exitValue(), r.output());
     assertEquals("timed out", r.output().strip());

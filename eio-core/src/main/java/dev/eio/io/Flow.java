@@ -24,9 +24,11 @@ import java.nio.charset.StandardCharsets;
  * dev.eio.Cancelled}; I/O failures are {@link java.io.UncheckedIOException}. Cancelling a fiber
  * blocked in a JDK channel closes that channel (JDK semantics: the interrupt closes interruptible
  * channels), and closing a channel or stream from another fiber is the way to wake a reader
- * blocked in it without cancelling it. Reads of a plain {@link InputStream} (process pipes,
- * {@code System.in}) are not interruptible in the JDK: cancellation is seen when the read
- * returns, or when the stream's owner closes it. Channels must be in blocking mode.
+ * blocked in it without cancelling it. Reads of a plain {@link InputStream} are not
+ * interruptible in the JDK: through {@link #source(InputStream)}, cancellation is seen when the
+ * read returns, or when the stream's owner closes it ({@code env.stdin()} and the pipes of child
+ * processes are read on helper threads instead, and are cancellable). Channels must be in
+ * blocking mode.
  *
  * <p>The name follows Eio's {@code Flow}; it is unrelated to {@code java.util.concurrent.Flow}.
  *

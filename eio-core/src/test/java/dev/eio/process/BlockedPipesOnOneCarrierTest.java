@@ -7,7 +7,6 @@ import dev.eio.ChildJvm;
 import dev.eio.Eio;
 import dev.eio.Switch;
 import dev.eio.io.Flow;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -52,12 +51,7 @@ class BlockedPipesOnOneCarrierTest {
 
   @Test
   void childrenBlockedInTheirPipesLeaveTheOnlyCarrierToTheFibers() throws Exception {
-    ChildJvm.Result r =
-        ChildJvm.run(
-            Duration.ofSeconds(30),
-            BlockedPipes.class,
-            "-Djdk.virtualThreadScheduler.parallelism=1",
-            "-Djdk.virtualThreadScheduler.maxPoolSize=1");
+    ChildJvm.Result r = ChildJvm.onOneCarrier(BlockedPipes.class);
     assertTrue(r.ended(), "no progress in 30 s with the children's pipes blocked; output: " + r.output());
     assertEquals(0, r.exitValue(), r.output());
     assertEquals("the fibers ran\nthe switch finished", r.output().strip());
