@@ -28,7 +28,8 @@ import java.util.function.ToDoubleFunction;
  * <table>
  *   <caption>Meters</caption>
  *   <tr><th>name</th><th>type</th><th>what</th></tr>
- *   <tr><td>{@code eio.fibers.started}</td><td>counter</td><td>fibers started</td></tr>
+ *   <tr><td>{@code eio.fibers.started}</td><td>counter</td><td>fibers started (a switch adds
+ *       its forks in batches of 64 while it is open, and the rest when it finishes)</td></tr>
  *   <tr><td>{@code eio.fibers.active}</td><td>gauge</td><td>fibers running now</td></tr>
  *   <tr><td>{@code eio.fibers.failed}</td><td>counter</td><td>fibers, switch bodies and hooks
  *       that failed with a real exception</td></tr>
