@@ -60,7 +60,7 @@ public final class CoreBench {
         .add("raw Thread.ofVirtual start+join", CoreBench::b1Raw)
         .add("eio Switch.run + sw.fork", CoreBench::b1Switch)
         .add("StructuredTaskScope fork+join", CoreBench::b1Sts)
-        .run(5, B1_ROUNDS);
+        .run(Integer.getInteger("b1.warmups", 100), B1_ROUNDS);
     // CPU time of the whole process per fiber: other jobs on a shared machine stretch wall time
     // but do not add to our CPU time, so this ratio is steadier under load.
     new Ratio("B1: fork+join of " + B1_FIBERS + " empty fibers, process CPU time", "cpu-ns/fiber")
