@@ -27,6 +27,10 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The network capability: listen, connect, look up names and open datagram sockets, every
@@ -38,9 +42,10 @@ import java.util.List;
  * hook back, so long-lived switches do not accumulate hooks). Blocking calls are cancellation
  * points; cancelling a fiber blocked in socket I/O closes that socket (JDK semantics, see {@link
  * Connection}). Failures are unchecked: {@link java.io.UncheckedIOException} (a {@link
- * PeerIOException} on connections), {@link Cancelled} for cancellation. Name lookups block a
- * carrier thread each inside the JDK, so at most {@code maxConcurrentLookups} run at once; the
- * others wait (cancellably).
+ * PeerIOException} on connections), {@link Cancelled} for cancellation. The JDK's name lookup
+ * blocks its thread and cannot be interrupted, so lookups run on helper platform threads, at
+ * most {@code maxConcurrentLookups} at once; a fiber waiting for a lookup, or for its turn, is
+ * cancelled at once, and a lookup it abandoned runs to its end before its slot is free again.
  *
  * <p><b>Idle timeouts (slowloris).</b> A read timeout that keeps the connection is {@link
  * Connection#readTimeout}. To drop a client that trickles bytes, bound each request by the
@@ -79,6 +84,18 @@ public final class Net {
   interface Resolver {
     InetAddress[] lookup(String host) throws UnknownHostException;
   }
+
+  // Lookups run here, not on the fiber: a lookup blocks its thread (a carrier, were it a fiber's)
+  // and no interrupt ends it. Idle threads end after a while; the lookups semaphore bounds the
+  // busy ones per Net.
+  private static final ExecutorService LOOKUP_THREADS =
+      new ThreadPoolExecutor(
+          0,
+          Integer.MAX_VALUE,
+          30,
+          TimeUnit.SECONDS,
+          new SynchronousQueue<>(),
+          r -> Thread.ofPlatform().daemon().name("eio-lookup").unstarted(r));
 
   private final Clock clock;
   private final Semaphore lookups;
@@ -381,8 +398,8 @@ public final class Net {
    * @throws java.io.UncheckedIOException caused by {@link UnknownHostException} when the name
    *     has no address
    * @throws IllegalArgumentException when {@code port} is outside 0..65535
-   * @throws Cancelled when the fiber is cancelled while waiting for a lookup slot (a lookup under
-   *     way cannot be interrupted: cancellation is seen when it returns)
+   * @throws Cancelled when the fiber is cancelled while waiting for its turn or for the lookup
+   *     (the lookup itself runs to its end on its helper thread, holding its slot until then)
    */
   public List<InetSocketAddress> getaddrinfo(String host, int port) {
     if (host == null) {
@@ -392,15 +409,38 @@ public final class Net {
       throw new IllegalArgumentException("port must be in 0..65535, got " + port);
     }
     lookups.acquire();
-    InetAddress[] found;
+    // The addresses, or what the lookup threw.
+    Promise<Object> outcome = Promise.create();
     try {
-      found = resolver.lookup(host);
-    } catch (UnknownHostException e) {
-      throw new UncheckedIOException("no address for host " + host, e);
-    } finally {
+      LOOKUP_THREADS.execute(
+          () -> {
+            try {
+              outcome.resolve(resolver.lookup(host));
+            } catch (Throwable t) {
+              outcome.resolve(t);
+            } finally {
+              lookups.release();
+            }
+          });
+    } catch (Throwable t) {
       lookups.release();
+      throw t;
     }
-    Fiber.check();
+    Object o = outcome.await();
+    if (o instanceof UnknownHostException e) {
+      throw new UncheckedIOException("no address for host " + host, e);
+    }
+    if (o instanceof RuntimeException e) {
+      throw e;
+    }
+    if (o instanceof Error e) {
+      throw e;
+    }
+    if (o instanceof Throwable t) { // a checked exception the resolver smuggled out
+      throw new UncheckedIOException(
+          "lookup of host " + host + " failed", t instanceof IOException io ? io : new IOException(t));
+    }
+    InetAddress[] found = (InetAddress[]) o;
     if (found == null || found.length == 0) {
       throw new UncheckedIOException(
           "no address for host " + host, new UnknownHostException(host + ": the lookup returned nothing"));

@@ -218,4 +218,57 @@ class LookupTest {
               });
         });
   }
+
+  @Test
+  void aLookupUnderWayIsCancelledAtOnceAndHoldsItsSlotUntilItEnds() {
+    java.util.concurrent.CountDownLatch answer = new java.util.concurrent.CountDownLatch(1);
+    AtomicInteger entered = new AtomicInteger();
+    Eio.run(
+        env -> {
+          Net net =
+              new Net(
+                  env.clock(),
+                  1,
+                  host -> {
+                    entered.incrementAndGet();
+                    // As the JDK's lookup: no interrupt ends it.
+                    boolean interrupted = false;
+                    while (true) {
+                      try {
+                        answer.await();
+                        break;
+                      } catch (InterruptedException e) {
+                        interrupted = true;
+                      }
+                    }
+                    if (interrupted) {
+                      Thread.currentThread().interrupt();
+                    }
+                    return new InetAddress[] {LOOP};
+                  });
+          dev.eio.Cancelled c =
+              assertThrows(
+                  dev.eio.Cancelled.class,
+                  () ->
+                      Cancel.sub(
+                          ctx ->
+                              Switch.run(
+                                  sw -> {
+                                    sw.fork(() -> net.getaddrinfo("slow", 1));
+                                    await().until(() -> entered.get() == 1);
+                                    ctx.cancel(new RuntimeException("gave up"));
+                                  })));
+          assertEquals("gave up", c.reason().getMessage());
+          Switch.run(
+              sw -> {
+                // The abandoned lookup still holds the only slot.
+                Promise<List<InetSocketAddress>> next = sw.forkPromise(() -> net.getaddrinfo("next", 2));
+                await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(5)).until(() -> entered.get() == 1);
+                assertFalse(next.isResolved());
+                answer.countDown();
+                assertEquals(2, next.await().get(0).getPort());
+                assertEquals(2, entered.get());
+              });
+        });
+  }
 }
