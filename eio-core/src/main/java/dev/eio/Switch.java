@@ -549,7 +549,8 @@ public final class Switch {
 
   @Override
   public synchronized String toString() {
-    return "Switch[" + name + ", " + state.name().toLowerCase() + ", " + (running(forks) + daemons) + " fibers]";
+    int fibers = running(forks) + daemons;
+    return "Switch[" + name + ", " + state.name().toLowerCase() + ", " + fibers + " fibers]";
   }
 
   /** The switch's cancellation context, for the engines built on switches. */
@@ -660,8 +661,10 @@ public final class Switch {
         }
         if (top == null) {
           long w = forks;
+          // No fiber of the tree is left to fork by now; the CAS is what makes a late fork from
+          // elsewhere see the finish rather than slip past it.
           if (running(w) > 0 || !FORKS.compareAndSet(this, w, w | FINISHED)) {
-            continue; // a fiber of the tree forked meanwhile
+            continue;
           }
           state = State.FINISHED;
           Stats.FIBERS_STARTED.add(forkCount(w) & (STATS_BATCH - 1));

@@ -37,7 +37,7 @@ public final class HandOffSource implements Source {
   private boolean waitingForChunk; // asked, and not yet taken
   private ByteBuffer current;
 
-  /** A source over {@code in}; {@code name} names its helper thread and errors. */
+  /** A source over {@code in}; {@code name} names its helper thread. */
   public HandOffSource(InputStream in, String name) {
     if (in == null) {
       throw new NullPointerException("in");
