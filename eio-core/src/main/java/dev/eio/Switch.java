@@ -289,18 +289,19 @@ public final class Switch {
     boolean inTree = caller != null && caller.ctx().isWithin(ctx);
     CancelContext target;
     long w;
+    long next;
     if (daemon) {
       synchronized (this) {
-        w = forks;
-        checkForkable(w, inTree);
+        checkForkable(forks, inTree);
         target = daemonContext();
         if (refused(target, promise)) {
           return;
         }
         DAEMONS.getAndAdd(this, 1);
-        while (!FORKS.compareAndSet(this, w, nextFork(w, 0))) {
+        do {
           w = forks;
-        }
+          next = nextFork(w, 0);
+        } while (!FORKS.compareAndSet(this, w, next));
       }
     } else {
       target = ctx;
@@ -310,9 +311,10 @@ public final class Switch {
         if (refused(target, promise)) {
           return;
         }
-      } while (!FORKS.compareAndSet(this, w, nextFork(w, 1)));
+        next = nextFork(w, 1);
+      } while (!FORKS.compareAndSet(this, w, next));
     }
-    int n = forkCount(nextFork(w, 0));
+    int n = forkCount(next);
     if ((n & (STATS_BATCH - 1)) == 0) {
       Stats.FIBERS_STARTED.add(STATS_BATCH);
     }

@@ -10,6 +10,7 @@ import dev.eio.Semaphore;
 import dev.eio.Switch;
 import dev.eio.Time;
 import dev.eio.Timeout;
+import dev.eio.WrappedCheckedException;
 import dev.eio.net.internal.NetErrors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -409,15 +410,14 @@ public final class Net {
       throw new IllegalArgumentException("port must be in 0..65535, got " + port);
     }
     lookups.acquire();
-    // The addresses, or what the lookup threw.
-    Promise<Object> outcome = Promise.create();
+    Promise<InetAddress[]> lookup = Promise.create();
     try {
       LOOKUP_THREADS.execute(
           () -> {
             try {
-              outcome.resolve(resolver.lookup(host));
+              lookup.resolve(resolver.lookup(host));
             } catch (Throwable t) {
-              outcome.resolve(t);
+              lookup.fail(t);
             } finally {
               lookups.release();
             }
@@ -426,21 +426,15 @@ public final class Net {
       lookups.release();
       throw t;
     }
-    Object o = outcome.await();
-    if (o instanceof UnknownHostException e) {
-      throw new UncheckedIOException("no address for host " + host, e);
-    }
-    if (o instanceof RuntimeException e) {
+    InetAddress[] found;
+    try {
+      found = lookup.await();
+    } catch (WrappedCheckedException e) {
+      if (e.getCause() instanceof UnknownHostException u) {
+        throw new UncheckedIOException("no address for host " + host, u);
+      }
       throw e;
     }
-    if (o instanceof Error e) {
-      throw e;
-    }
-    if (o instanceof Throwable t) { // a checked exception the resolver smuggled out
-      throw new UncheckedIOException(
-          "lookup of host " + host + " failed", t instanceof IOException io ? io : new IOException(t));
-    }
-    InetAddress[] found = (InetAddress[]) o;
     if (found == null || found.length == 0) {
       throw new UncheckedIOException(
           "no address for host " + host, new UnknownHostException(host + ": the lookup returned nothing"));
