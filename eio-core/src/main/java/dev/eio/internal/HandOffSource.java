@@ -3,6 +3,7 @@ package dev.eio.internal;
 import dev.eio.io.Source;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -11,19 +12,22 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A cancellable {@link Source} over an {@link InputStream} whose reads the JDK cannot interrupt
- * (standard input). A helper platform thread does each blocking read when a reader asks for one
- * and hands the chunk over; the reader waits for the hand-off, which a cancellation ends at once.
+ * (standard input, a child process's output pipes). A helper platform thread does each blocking
+ * read when a reader asks for one and hands the chunk over; the reader waits for the hand-off,
+ * which a cancellation ends at once.
  *
  * <p>Nothing is lost: a chunk asked for by a read that was cancelled is kept for the next read.
  * Nothing is read early: the stream is read only when a reader has nothing left, at most one
  * chunk at a time. The helper is a platform thread so that a read that blocks for good holds no
- * carrier of the virtual-thread scheduler; it is started by the first read and then waits for
- * the next request, for the life of the JVM (it cannot be stopped while it blocks in a read).
+ * carrier of the virtual-thread scheduler (ADR 12); it is started by the first read and then
+ * waits for the next request until {@link #close} (it cannot be stopped while it blocks in a
+ * read: whoever owns the stream ends that read, as killing a child ends its pipes).
  *
  * <p>Concurrent readers take turns; each read returns bytes of one chunk, in stream order.
  */
 public final class HandOffSource implements Source {
   private static final Object EOF = new Object();
+  private static final Object CLOSED = new Object();
   private static final int CHUNK = 8192;
   private static HandOffSource stdin; // guarded by the class
 
@@ -32,6 +36,7 @@ public final class HandOffSource implements Source {
   private final Semaphore asked = new Semaphore(0);
   private final BlockingQueue<Object> ready = new ArrayBlockingQueue<>(1);
   private final ReentrantLock reading = new ReentrantLock();
+  private volatile String closedBecause;
   // Guarded by reading.
   private boolean helperStarted;
   private boolean waitingForChunk; // asked, and not yet taken
@@ -91,6 +96,9 @@ public final class HandOffSource implements Source {
 
   private Object takeChunk() {
     if (!waitingForChunk) {
+      if (closedBecause != null) {
+        throw closed();
+      }
       if (!helperStarted) {
         Thread.ofPlatform().daemon().name(name).start(this::serve);
         helperStarted = true;
@@ -105,13 +113,33 @@ public final class HandOffSource implements Source {
       throw Interrupts.cancelledByInterrupt(e);
     }
     waitingForChunk = false;
+    if (o == CLOSED) {
+      throw closed();
+    }
     return o;
+  }
+
+  private UncheckedIOException closed() {
+    return new UncheckedIOException(new IOException(name + " is closed: " + closedBecause));
+  }
+
+  /**
+   * Stops the helper once it has no read in progress; later reads that find nothing asked for
+   * before fail, saying {@code why}. Does not close the stream.
+   */
+  public void close(String why) {
+    closedBecause = why;
+    asked.release(); // wakes a helper waiting for a request, to see the close
   }
 
   /** The helper: one blocking read per request, for as long as the JVM runs. */
   private void serve() {
     while (true) {
       asked.acquireUninterruptibly();
+      if (closedBecause != null) {
+        ready.offer(CLOSED); // for a reader that asked as the source closed
+        return;
+      }
       Object chunk;
       try {
         byte[] b = new byte[CHUNK];

@@ -2,6 +2,7 @@ package dev.eio.process;
 
 import dev.eio.Cancelled;
 import dev.eio.Promise;
+import dev.eio.internal.HandOffSource;
 import dev.eio.internal.ProcessTree;
 import dev.eio.io.Sink;
 import dev.eio.io.Source;
@@ -41,16 +42,16 @@ public final class ChildProcess {
   private final AtomicReference<Throwable> pumpFailure = new AtomicReference<>();
   private volatile boolean failureReported;
   private final PipeOut stdin;
-  private final PipeIn stdout;
-  private final PipeIn stderr;
+  private final HandOffSource stdout;
+  private final HandOffSource stderr;
 
   ChildProcess(
       List<String> command,
       Process process,
       List<Promise<Void>> outputPumps,
       PipeOut stdin,
-      PipeIn stdout,
-      PipeIn stderr) {
+      HandOffSource stdout,
+      HandOffSource stderr) {
     this.command = List.copyOf(command);
     this.process = process;
     this.outputPumps = outputPumps;
@@ -219,14 +220,15 @@ public final class ChildProcess {
 
   /** Stops the pipes' helper threads; the process is dead. */
   void releasePipes() {
+    String why = "its switch has ended";
     if (stdin != null) {
       stdin.release();
     }
     if (stdout != null) {
-      stdout.close();
+      stdout.close(why);
     }
     if (stderr != null) {
-      stderr.close();
+      stderr.close(why);
     }
   }
 

@@ -13,7 +13,7 @@ import java.util.concurrent.ArrayBlockingQueue;
  * interrupted in the JDK, so a helper thread does the blocking writes from a small queue; a fiber
  * waiting for room is cancelled like any other, and the bytes it had queued stay queued (the
  * buffer's position tells how many were accepted). The helper is a platform thread, as {@link
- * PipeIn}'s.
+ * dev.eio.internal.HandOffSource}'s.
  */
 final class PipeOut implements Sink {
   private static final int CHUNK = 64 * 1024;
@@ -29,8 +29,16 @@ final class PipeOut implements Sink {
   PipeOut(OutputStream out, String name) {
     this.out = out;
     this.name = name;
-    this.writer = PipeIn.helper(name, this::pump);
+    this.writer = helper(name, this::pump);
     writer.start();
+  }
+
+  /**
+   * An unstarted helper thread for a pipe's blocking writes or reads: a platform thread, since a
+   * virtual thread blocked in a pipe holds its carrier (ADR 12).
+   */
+  static Thread helper(String name, Runnable task) {
+    return Thread.ofPlatform().daemon().name(name).unstarted(task);
   }
 
   private void pump() {

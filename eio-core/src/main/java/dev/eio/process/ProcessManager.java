@@ -4,6 +4,7 @@ import dev.eio.Cancel;
 import dev.eio.Cancelled;
 import dev.eio.Promise;
 import dev.eio.Switch;
+import dev.eio.internal.HandOffSource;
 import dev.eio.internal.ProcessTree;
 import dev.eio.io.BufReader;
 import dev.eio.io.Flow;
@@ -135,8 +136,8 @@ public final class ProcessManager {
             process,
             outputPumps,
             in,
-            o.stdout() instanceof Stdio.Pipe ? new PipeIn(process.getInputStream(), tag + "stdout") : null,
-            o.stderr() instanceof Stdio.Pipe ? new PipeIn(process.getErrorStream(), tag + "stderr") : null);
+            o.stdout() instanceof Stdio.Pipe ? new HandOffSource(process.getInputStream(), tag + "stdout") : null,
+            o.stderr() instanceof Stdio.Pipe ? new HandOffSource(process.getErrorStream(), tag + "stderr") : null);
     sw.onRelease(() -> release(child));
     if (o.stdin() instanceof Stdio.From from) {
       // A fiber: it reads the caller's source, which may need the switch's context.
@@ -144,15 +145,15 @@ public final class ProcessManager {
     }
     // Output pumps are helper threads, not fibers: their reads of the pipe cannot be interrupted,
     // and a fiber stuck in one would keep the switch from ever reaching the hook that kills the
-    // process. They end when the process's output ends. Platform threads (see PipeIn).
+    // process. They end when the process's output ends. Platform threads, as HandOffSource's.
     if (outPump != null) {
       Sink sink = ((Stdio.To) o.stdout()).sink();
-      PipeIn.helper(tag + "stdout", () -> pumpOut(child, process.getInputStream(), sink, outPump))
+      PipeOut.helper(tag + "stdout", () -> pumpOut(child, process.getInputStream(), sink, outPump))
           .start();
     }
     if (errPump != null) {
       Sink sink = ((Stdio.To) o.stderr()).sink();
-      PipeIn.helper(tag + "stderr", () -> pumpOut(child, process.getErrorStream(), sink, errPump))
+      PipeOut.helper(tag + "stderr", () -> pumpOut(child, process.getErrorStream(), sink, errPump))
           .start();
     }
     return child;

@@ -572,4 +572,31 @@ class ProcessManagerTest {
     Switch.run(sw -> saved[0] = sw);
     assertThrows(IllegalStateException.class, () -> pm.spawn(saved[0], List.of("true")));
   }
+
+  @Test
+  void theHelperThreadsOfOutputPipesEndWithTheirSwitch() {
+    String[] helper = new String[2];
+    Switch.run(
+        "pipes-end",
+        sw -> {
+          ChildProcess p =
+              pm.spawn(
+                  sw,
+                  List.of("sh", "-c", "echo out; echo err >&2; sleep 100"),
+                  SpawnOptions.defaults().stdout(Stdio.pipe()).stderr(Stdio.pipe()));
+          // Reading starts each pipe's helper thread.
+          assertEquals("out", BufReader.of(p.stdout()).line());
+          assertEquals("err", BufReader.of(p.stderr()).line());
+          helper[0] = "pipes-end/pid-" + p.pid() + "-stdout";
+          helper[1] = "pipes-end/pid-" + p.pid() + "-stderr";
+          assertTrue(threadNamed(helper[0]) && threadNamed(helper[1]), "helpers running");
+        });
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> !threadNamed(helper[0]) && !threadNamed(helper[1]));
+  }
+
+  private static boolean threadNamed(String name) {
+    return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals(name));
+  }
 }
