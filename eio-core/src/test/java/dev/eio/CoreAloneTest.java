@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** eio-core must run with nothing but itself on the class path (metrics and context optional). */
 @Timeout(60)
@@ -31,12 +32,11 @@ class CoreAloneTest {
   }
 
   @Test
-  void coreRunsWithNothingElseOnTheClassPath() throws Exception {
+  void coreRunsWithNothingElseOnTheClassPath(@TempDir Path isolated) throws Exception {
     Path classes = Path.of(Eio.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     Path testClasses =
         Path.of(Program.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     // Only this test's own classes from the test output, not JUnit or Micrometer.
-    Path isolated = Files.createTempDirectory("eio-core-alone");
     Path dir = isolated.resolve("dev/eio");
     Files.createDirectories(dir);
     for (String c : List.of("CoreAloneTest$Program.class")) {
