@@ -48,10 +48,12 @@ import java.util.function.Supplier;
  *
  * <p><b>Memory.</b> A bounded channel holds at most its capacity of items; items are not {@code
  * null}. All state is guarded by one short spinning lock per channel (never held across a
- * blocking call); a blocked operation costs one small waiter plus one small node per channel it
- * waits on, removed when it completes, is cancelled or times out. A blocked fiber yields twice
- * before it parks; the oldest waiter of a rendezvous channel first spins for up to a microsecond,
- * for as long as such spins keep finding a partner (ADR 16).
+ * blocking call), except that a rendezvous channel's only waiter waits in a lock-free slot, where
+ * a peer meets it with one compare-and-set (ADR 19). A blocked operation costs one small waiter
+ * plus one small node per channel it waits on, removed when it completes, is cancelled or times
+ * out. A blocked fiber yields twice before it parks; the oldest waiter of a rendezvous channel
+ * first spins for up to a microsecond, unless spinning recently only delayed a peer that shares
+ * its carrier (ADR 16, ADR 19).
  *
  * <pre>{@code
  * Channel<String> lines = Channel.create(16);
@@ -76,11 +78,11 @@ public final class Channel<T> implements Iterable<T> {
   // about a third.
   private static final int YIELDS = 2;
   // Spinning before yielding pays when the peer runs on another carrier and loses when it is
-  // queued behind us on ours; a channel stops spinning after SPIN_MISSES_BEFORE_BACKOFF unpaid
-  // spins in a row and probes again every SPIN_PROBE_MASK + 1 waits. Only the oldest waiter of a
-  // rendezvous channel spins: later ones wait for it anyway, and in a buffered channel yielding
-  // lets the peer fill (or drain) the buffer, so that the next items need no wait at all (B2,
-  // ADR 16).
+  // queued behind us on ours; a channel stops spinning after SPIN_MISSES_BEFORE_BACKOFF spins in
+  // a row that missed a peer which then came during our yields (so it shared our carrier), and
+  // probes again every SPIN_PROBE_MASK + 1 waits. Only the oldest waiter of a rendezvous channel
+  // spins: later ones wait for it anyway, and in a buffered channel yielding lets the peer fill
+  // (or drain) the buffer, so that the next items need no wait at all (B2, ADR 16, ADR 19).
   private static final long SPIN_NANOS = 1_000L;
   private static final int SPIN_MISSES_BEFORE_BACKOFF = 4;
   private static final int SPIN_PROBE_MASK = 255;
@@ -90,18 +92,24 @@ public final class Channel<T> implements Iterable<T> {
   private static final Object EMPTY = new Object();
   // Returned by offerLocked when the item cannot be accepted without waiting.
   private static final Object FULL = new Object();
+  // Returned by meetOrPublish when a receiver waiting in the slot took the item.
+  private static final Object HANDED_OVER = new Object();
 
   /** The closed state; as a node value it tells the woken fiber that the channel closed. */
   private record Closed(Throwable cause) {}
 
   private final long id = IDS.incrementAndGet(); // the order in which select locks channels
   private final int capacity; // Integer.MAX_VALUE when unbounded
-  // The lock, the queues of blocked senders and receivers, the waiter to wake after unlocking
-  // and the spin heuristic: what every operation writes, in one object (ADR 17).
+  // The lock, the rendezvous slot, the queues of blocked senders and receivers and the waiter
+  // to wake after unlocking: what every operation writes, in one object (ADR 17, ADR 19).
   private final ChannelCore core = new ChannelCore();
   private final ArrayDeque<Object> buffer; // guarded by core's lock
   private Closed closed; // guarded by core's lock
   private volatile boolean closedForSend;
+  // Unpaid spins in a row of the rendezvous waiters; written without the lock by the waiter that
+  // spun (a heuristic: a lost update only delays the next adjustment). Kept out of core, whose
+  // line the peers swap on every item, and in this read-mostly object instead.
+  private int spinMisses;
 
   private Channel(int capacity) {
     this.capacity = capacity;
@@ -168,22 +176,33 @@ public final class Channel<T> implements Iterable<T> {
    */
   public void send(T item) {
     requireItem(item);
-    ChannelWaiter w;
-    boolean spin; // see SPIN_NANOS
-    core.lock();
-    try {
-      Object r = offerLocked(item);
-      if (r == null) {
+    ChannelWaiter w = null;
+    if (capacity == 0) {
+      Object x = meetOrPublish(item);
+      if (x == HANDED_OVER) {
         return;
       }
-      if (r instanceof Closed c) {
-        throw sendClosed(c);
+      if (x != EMPTY) {
+        w = (ChannelWaiter) x;
       }
-      w = new ChannelWaiter(item);
-      spin = capacity == 0 && core.isEmpty(SENDERS);
-      core.add(SENDERS, w);
-    } finally {
-      unlockAndWake();
+    }
+    boolean spin = w != null; // see SPIN_NANOS: the slot's waiter is the oldest
+    if (w == null) {
+      lock();
+      try {
+        Object r = offerLocked(item);
+        if (r == null) {
+          return;
+        }
+        if (r instanceof Closed c) {
+          throw sendClosed(c);
+        }
+        w = new ChannelWaiter(item);
+        spin = capacity == 0 && core.isEmpty(SENDERS);
+        core.add(SENDERS, w);
+      } finally {
+        unlockAndWake();
+      }
     }
     ChannelNode won = awaitOrDequeue(w, SENDERS, spin);
     if (won.value instanceof Closed c) {
@@ -200,7 +219,7 @@ public final class Channel<T> implements Iterable<T> {
    */
   public boolean trySend(T item) {
     requireItem(item);
-    core.lock();
+    lock();
     try {
       Object r = offerLocked(item);
       if (r instanceof Closed c) {
@@ -237,7 +256,7 @@ public final class Channel<T> implements Iterable<T> {
    */
   public Optional<T> tryReceive() {
     Object x;
-    core.lock();
+    lock();
     try {
       x = pollLocked();
     } finally {
@@ -256,21 +275,76 @@ public final class Channel<T> implements Iterable<T> {
 
   /** An item, or the {@link Closed} state once the channel is closed and drained, or failed. */
   private Object receiveOrClosed() {
-    ChannelWaiter w;
-    boolean spin; // see SPIN_NANOS
-    core.lock();
-    try {
-      Object x = pollLocked();
-      if (x != EMPTY) {
+    ChannelWaiter w = null;
+    if (capacity == 0) {
+      Object x = meetOrPublish(null);
+      if (x instanceof ChannelWaiter published) {
+        w = published;
+      } else if (x != EMPTY) {
         return x;
       }
-      w = new ChannelWaiter(null);
-      spin = capacity == 0 && core.isEmpty(RECEIVERS);
-      core.add(RECEIVERS, w);
-    } finally {
-      unlockAndWake();
+    }
+    boolean spin = w != null; // see SPIN_NANOS: the slot's waiter is the oldest
+    if (w == null) {
+      lock();
+      try {
+        Object x = pollLocked();
+        if (x != EMPTY) {
+          return x;
+        }
+        w = new ChannelWaiter(null);
+        spin = capacity == 0 && core.isEmpty(RECEIVERS);
+        core.add(RECEIVERS, w);
+      } finally {
+        unlockAndWake();
+      }
     }
     return awaitOrDequeue(w, RECEIVERS, spin).value;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The rendezvous slot (ADR 19): a send or receive meets the one waiting peer, or waits as the
+  // only waiter, with one CAS and no lock.
+
+  /**
+   * Meets the complementary waiter in the slot, or publishes a waiter there: for a send ({@code
+   * item} not null) returns HANDED_OVER once a waiting receiver took the item, for a receive
+   * ({@code item} null) the item taken from a waiting sender; for either the waiter it published,
+   * or EMPTY when it must take the lock (the slot is queued, or a waiter of its own kind is there
+   * first and it must queue behind it).
+   */
+  private Object meetOrPublish(Object item) {
+    boolean sending = item != null;
+    ChannelWaiter w = null;
+    for (; ; ) {
+      ChannelNode s = core.slotNode();
+      if (s != null) {
+        // A waiting sender's item, a waiting receiver's null: a node's value changes only once
+        // it has been taken out, so reading it before the take is safe.
+        Object y = s.value;
+        if ((y != null) == sending) {
+          return EMPTY;
+        }
+        if (core.take(s)) {
+          if (sending) {
+            s.value = item;
+          }
+          if (s.waiter.complete(s)) {
+            s.waiter.wake();
+            return sending ? HANDED_OVER : y;
+          }
+        }
+      } else if (core.slotQueued()) {
+        return EMPTY;
+      } else {
+        if (w == null) {
+          w = new ChannelWaiter(item);
+        }
+        if (core.publish(w)) {
+          return w;
+        }
+      }
+    }
   }
 
   /**
@@ -298,7 +372,7 @@ public final class Channel<T> implements Iterable<T> {
   }
 
   private boolean closeWith(Closed c) {
-    core.lock();
+    lock();
     try {
       if (closed != null) {
         return false;
@@ -313,7 +387,7 @@ public final class Channel<T> implements Iterable<T> {
       failAll(core, RECEIVERS, c);
       return true;
     } finally {
-      core.unlock();
+      unlockAndWake();
     }
   }
 
@@ -326,8 +400,19 @@ public final class Channel<T> implements Iterable<T> {
     }
   }
 
+  /** Takes the lock; a rendezvous channel's waiters are then all in the queues (ADR 19). */
+  private void lock() {
+    core.lock();
+    if (capacity == 0) {
+      core.freezeSlot();
+    }
+  }
+
   /** Releases the lock, then wakes the waiter the operation completed, if any. */
   private void unlockAndWake() {
+    if (capacity == 0) {
+      core.settleSlot(closed != null);
+    }
     ChannelWaiter w = core.toWake;
     core.toWake = null;
     core.unlock();
@@ -437,6 +522,24 @@ public final class Channel<T> implements Iterable<T> {
    * takes it out of the senders' or receivers' queue and throws {@link Cancelled}.
    */
   private ChannelNode awaitOrDequeue(ChannelWaiter w, boolean senders, boolean spin) {
+    // A spin that pays completes the operation before it could block, so like an operation that
+    // completes at once it needs no cancellation check (which costs as much as a short spin).
+    boolean missed = false; // spun in vain
+    if (spin) {
+      int misses = spinMisses;
+      if (misses >= SPIN_MISSES_BEFORE_BACKOFF) {
+        spinMisses = (misses + 1) & SPIN_PROBE_MASK; // probe again after a while
+      } else if (spin(w)) {
+        if (misses != 0) {
+          // Written only when it changes, so that in steady state both fibers' caches keep the
+          // line (a store on every item would pull it from the peer each time).
+          spinMisses = 0;
+        }
+        return w.winner();
+      } else {
+        missed = true;
+      }
+    }
     boolean completed = false;
     try {
       // Checked here rather than under the lock, which the check would hold up: a peer may have
@@ -448,16 +551,23 @@ public final class Channel<T> implements Iterable<T> {
           throw e;
         }
       }
-      ChannelNode won = awaitWinner(w, false, 0L, spin ? this : null);
+      yieldTo(w);
+      if (missed && w.winner() != null) {
+        // The peer completed us only once we let others run: it shares our carrier, and
+        // spinning only delayed it. (A spin that missed because the peer on another carrier was
+        // slow is not counted: spinning stays the cheapest wait there.)
+        spinMisses++;
+      }
+      ChannelNode won = awaitWinner(w, false, 0L);
       completed = true;
       return won;
     } finally {
-      if (!completed) {
-        core.lock();
+      if (!completed && !core.take(w)) {
+        lock();
         try {
           core.remove(senders, w);
         } finally {
-          core.unlock();
+          unlockAndWake();
         }
       }
     }
@@ -466,29 +576,10 @@ public final class Channel<T> implements Iterable<T> {
   /**
    * Parks until a peer completes one of {@code w}'s nodes and returns it. Returns null when the
    * deadline passed first, throws {@link Cancelled} when the fiber was cancelled first; in both
-   * cases no node completed (the waiter's single CAS decides which came first). When {@code
-   * spinOn} is not null the fiber first spins briefly, if that channel's recent spins paid.
+   * cases no node completed (the waiter's single CAS decides which came first).
    */
-  private static ChannelNode awaitWinner(
-      ChannelWaiter w, boolean timed, long deadline, Channel<?> spinOn) {
+  private static ChannelNode awaitWinner(ChannelWaiter w, boolean timed, long deadline) {
     ChannelNode won;
-    if (spinOn != null) {
-      ChannelCore core = spinOn.core;
-      if (core.spinMisses < SPIN_MISSES_BEFORE_BACKOFF) {
-        core.spinMisses = spin(w) ? 0 : core.spinMisses + 1;
-      } else {
-        core.spinMisses = (core.spinMisses + 1) & SPIN_PROBE_MASK; // probe again after a while
-      }
-    }
-    // A peer we just woke, or that is about to complete us, is often queued on our own carrier:
-    // letting it run first saves a park/unpark round trip. A platform thread (the root of a run,
-    // a domain thread) has no carrier to share, and its yield is the operating system's, which on
-    // a busy machine gives the processor away for a time slice (about 2 ms here with four busy
-    // threads on two cores): it parks at once.
-    int yields = Thread.currentThread().isVirtual() ? YIELDS : 0;
-    for (int i = 0; i < yields && w.winner() == null; i++) {
-      Thread.yield();
-    }
     // A spin or yield that paid needs no announcement (a full fence) that we are about to park.
     if (w.winner() == null) {
       w.prepareToPark();
@@ -515,6 +606,22 @@ public final class Channel<T> implements Iterable<T> {
       }
     }
     return won;
+  }
+
+  /**
+   * Yields a few times while {@code w} is not completed, before parking.
+   *
+   * <p>A peer we just woke, or that is about to complete us, is often queued on our own carrier:
+   * letting it run first saves a park/unpark round trip. A platform thread (the root of a run, a
+   * domain thread) has no carrier to share, and its yield is the operating system's, which on a
+   * busy machine gives the processor away for a time slice (about 2 ms here with four busy
+   * threads on two cores): it parks at once.
+   */
+  private static void yieldTo(ChannelWaiter w) {
+    int yields = Thread.currentThread().isVirtual() ? YIELDS : 0;
+    for (int i = 0; i < yields && w.winner() == null; i++) {
+      Thread.yield();
+    }
   }
 
   /** Spins for at most SPIN_NANOS waiting for a peer to complete {@code w}; whether one did. */
@@ -755,7 +862,8 @@ public final class Channel<T> implements Iterable<T> {
     }
     ChannelNode won = null;
     try {
-      won = awaitWinner(w, timed, deadline, null);
+      yieldTo(w);
+      won = awaitWinner(w, timed, deadline);
     } finally {
       withdraw(clauses, nodes, won);
     }
@@ -780,6 +888,11 @@ public final class Channel<T> implements Iterable<T> {
       }
       channels[i].core.awaitFree();
       i = 0;
+    }
+    for (Channel<?> ch : channels) {
+      if (ch.capacity == 0) {
+        ch.core.freezeSlot();
+      }
     }
   }
 
@@ -815,11 +928,11 @@ public final class Channel<T> implements Iterable<T> {
       }
       Clause<?> c = clauses.get(i);
       Channel<?> ch = c.channel;
-      ch.core.lock();
+      ch.lock();
       try {
         ch.core.remove(c.kind == Clause.SEND ? SENDERS : RECEIVERS, node);
       } finally {
-        ch.core.unlock();
+        ch.unlockAndWake();
       }
     }
   }

@@ -1,15 +1,30 @@
 package dev.eio.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
 /**
- * The mutable state of one channel that every send and receive touches: its lock, its queues of
- * blocked senders and blocked receivers, and the spinning heuristic, in one object. An exchange
+ * The mutable state of one channel that every send and receive touches: its lock, its rendezvous
+ * slot and its queues of blocked senders and blocked receivers, in one object. An exchange
  * between fibers on two cores then moves this object's cache line and the waiter's, and nothing
  * else (B2, ADR 17: with the lock and each queue in an object of its own, a rendezvous exchange
  * moved about twice as many lines).
  *
  * <p>Both queues are FIFO and doubly linked, so a waiter that gave up (or won on another channel)
  * leaves in O(1) and an idle channel does not accumulate dead registrations. Everything but the
- * lock itself is guarded by the lock.
+ * lock and the slot is guarded by the lock.
+ *
+ * <p><b>The slot</b> (rendezvous channels only, ADR 19). A waiter that finds nobody waiting
+ * publishes itself in the slot by one CAS, without the lock, and a peer takes it out by one CAS
+ * and then completes it; a rendezvous between two fibers thus touches neither the lock nor the
+ * queues. The slot holds {@code null} (nobody waits), a node (the only waiter), or {@link
+ * #QUEUED}: the waiters, if any, are in the queues and every operation must take the lock. Only a
+ * lock holder sets or clears {@code QUEUED}: {@link #freezeSlot} right after locking moves the
+ * slot's node into its queue, so the code under the lock sees every waiter there, and {@link
+ * #settleSlot} right before unlocking opens the slot again when at most one node is left. The
+ * slot's node is always the oldest waiter, so both queues stay first-come, first-served. Whoever
+ * takes a node out of the slot (a peer, a freeze, or its owner giving up) owns it, as a lock
+ * holder owns a node it polled from a queue: only the owner writes its value.
  */
 public final class ChannelCore extends ChannelLock {
   /** Selects the queue of blocked senders in the queue methods. */
@@ -17,6 +32,23 @@ public final class ChannelCore extends ChannelLock {
 
   /** Selects the queue of blocked receivers in the queue methods. */
   public static final boolean RECEIVERS = false;
+
+  // A node, so that the slot is typed and reading it needs no type check (which would load the
+  // header of the node there, maybe from the peer's cache, before we know we need it).
+  private static final ChannelNode QUEUED = new ChannelNode(null, -1, null);
+  private static final VarHandle SLOT;
+
+  static {
+    try {
+      SLOT = MethodHandles.lookup().findVarHandle(ChannelCore.class, "slot", ChannelNode.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  // null, the one waiting node, or QUEUED (see the class comment)
+  @SuppressWarnings("unused")
+  private volatile ChannelNode slot;
 
   private ChannelNode sendHead;
   private ChannelNode sendTail;
@@ -26,11 +58,76 @@ public final class ChannelCore extends ChannelLock {
   /** A waiter completed under the lock, to wake once the lock is released. */
   public ChannelWaiter toWake;
 
+  /** The node waiting in the slot, or {@code null} when the slot is empty or {@code QUEUED}. */
+  public ChannelNode slotNode() {
+    ChannelNode n = slot;
+    return n == QUEUED ? null : n;
+  }
+
+  /** Whether the slot is {@code QUEUED}: operations must take the lock. */
+  public boolean slotQueued() {
+    return slot == QUEUED;
+  }
+
+  /** Publishes {@code n} as the only waiter, if the slot is empty (not {@code QUEUED}). */
+  public boolean publish(ChannelNode n) {
+    return SLOT.compareAndSet(this, null, n);
+  }
+
   /**
-   * Unpaid spins in a row of the channel's waiters; written without the lock by the waiter that
-   * spun (a heuristic: a lost update only delays the next adjustment).
+   * Takes {@code n} out of the slot, if it is still there; whether it was. The caller then owns
+   * it: a peer completes it (unless its waiter gave up meanwhile), its owner drops it.
    */
-  public int spinMisses;
+  public boolean take(ChannelNode n) {
+    return SLOT.compareAndSet(this, n, null);
+  }
+
+  /**
+   * Under the lock, right after taking it: closes the slot, moving a node there into the queue of
+   * its kind, so that the queues hold every waiter until {@link #settleSlot}.
+   */
+  public void freezeSlot() {
+    for (; ; ) {
+      ChannelNode n = slot;
+      if (n == QUEUED) {
+        return;
+      }
+      if (SLOT.compareAndSet(this, n, QUEUED)) {
+        if (n != null) {
+          // Until someone takes it, a node carries what its owner gave it: a sender's item
+          // (never null), a receiver's null.
+          add(n.value != null, n);
+        }
+        return;
+      }
+    }
+  }
+
+  /**
+   * Under the lock, right before releasing it: opens the slot again unless {@code closed}. With
+   * no node queued the slot becomes empty; with exactly one, that node moves back into it.
+   */
+  public void settleSlot(boolean closed) {
+    if (closed) {
+      return;
+    }
+    ChannelNode only = null;
+    if (sendHead == null) {
+      if (receiveHead != null) {
+        if (receiveHead != receiveTail) {
+          return;
+        }
+        only = receiveHead;
+        unlink(RECEIVERS, only);
+      }
+    } else if (receiveHead == null && sendHead == sendTail) {
+      only = sendHead;
+      unlink(SENDERS, only);
+    } else {
+      return;
+    }
+    slot = only; // still QUEUED until here, which only the lock holder changes
+  }
 
   /** Appends {@code n} to the senders' or receivers' queue (FIFO: served in arrival order). */
   public void add(boolean senders, ChannelNode n) {
