@@ -47,7 +47,6 @@ public final class ChannelCore extends ChannelLock {
   }
 
   // null, the one waiting node, or QUEUED (see the class comment)
-  @SuppressWarnings("unused")
   private volatile ChannelNode slot;
 
   private ChannelNode sendHead;

@@ -7,8 +7,9 @@ package dev.eio.internal;
  * one cache line for the peer to write).
  *
  * <p>Every field but {@link #waiter} and {@link #clause} is guarded by the lock of the channel the
- * node is queued in; the owner reads {@link #value} only after the waiter named this node the
- * winner.
+ * node is queued in, or belongs to whoever took the node out of a rendezvous channel's lock-free
+ * slot (see {@link ChannelCore}); the owner reads {@link #value} only after the waiter named this
+ * node the winner.
  */
 public class ChannelNode {
   /** The blocked fiber. */

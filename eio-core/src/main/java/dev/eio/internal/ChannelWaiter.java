@@ -48,8 +48,8 @@ public final class ChannelWaiter extends ChannelNode {
   }
 
   /**
-   * Claims the waiter for {@code node} (called by a peer holding {@code node}'s channel lock,
-   * after it wrote the node's value). The caller then {@link #wake}s it, preferably after
+   * Claims the waiter for {@code node} (called by a peer that polled {@code node} under its
+   * channel's lock or took it out of the channel's slot, after it wrote the node's value). The caller then {@link #wake}s it, preferably after
    * releasing the lock so the woken fiber does not run into it.
    *
    * @return whether the claim won; when not, the node is dead and the value write is void
