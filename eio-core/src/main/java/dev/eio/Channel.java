@@ -278,6 +278,7 @@ public final class Channel<T> implements Iterable<T> {
     ChannelWaiter w = null;
     if (capacity == 0) {
       Object x = meetOrPublish(null);
+      // No item is a ChannelWaiter: that class is internal (not exported to applications).
       if (x instanceof ChannelWaiter published) {
         w = published;
       } else if (x != EMPTY) {
