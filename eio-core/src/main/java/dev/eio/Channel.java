@@ -8,6 +8,7 @@ import dev.eio.internal.ChannelLock;
 import dev.eio.internal.ChannelNode;
 import dev.eio.internal.ChannelWaiter;
 import dev.eio.internal.Interrupts;
+import dev.eio.internal.SelectNode;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Iterator;
@@ -330,8 +331,8 @@ public final class Channel<T> implements Iterable<T> {
           if (sending) {
             s.value = item;
           }
-          if (s.waiter.complete(s)) {
-            s.waiter.wake();
+          if (s.waiter().complete(s)) {
+            s.waiter().wake();
             return sending ? HANDED_OVER : y;
           }
         }
@@ -395,8 +396,8 @@ public final class Channel<T> implements Iterable<T> {
   private static void failAll(ChannelCore core, boolean senders, Closed c) {
     for (ChannelNode n; (n = core.poll(senders)) != null; ) {
       n.value = c;
-      if (n.waiter.complete(n)) {
-        n.waiter.wake();
+      if (n.waiter().complete(n)) {
+        n.waiter().wake();
       }
     }
   }
@@ -477,8 +478,8 @@ public final class Channel<T> implements Iterable<T> {
     // A receiver waits only while the buffer is empty, so handing over keeps FIFO order.
     for (ChannelNode n; (n = core.poll(RECEIVERS)) != null; ) {
       n.value = item;
-      if (n.waiter.complete(n)) {
-        core.toWake = n.waiter;
+      if (n.waiter().complete(n)) {
+        core.toWake = n.waiter();
         return null;
       }
     }
@@ -497,8 +498,8 @@ public final class Channel<T> implements Iterable<T> {
       // A slot freed: the oldest waiting sender's item moves in behind the others.
       for (ChannelNode n; (n = core.poll(SENDERS)) != null; ) {
         Object y = n.value;
-        if (n.waiter.complete(n)) {
-          core.toWake = n.waiter;
+        if (n.waiter().complete(n)) {
+          core.toWake = n.waiter();
           buffer.addLast(y);
           break;
         }
@@ -507,8 +508,8 @@ public final class Channel<T> implements Iterable<T> {
     }
     for (ChannelNode n; (n = core.poll(SENDERS)) != null; ) {
       Object y = n.value;
-      if (n.waiter.complete(n)) {
-        core.toWake = n.waiter;
+      if (n.waiter().complete(n)) {
+        core.toWake = n.waiter();
         return y;
       }
     }
@@ -842,10 +843,10 @@ public final class Channel<T> implements Iterable<T> {
         for (int i = 0; i < n; i++) {
           Clause<? extends R> c = clauses.get(i);
           if (c.kind == Clause.RECEIVE) {
-            nodes[i] = new ChannelNode(w, i, null);
+            nodes[i] = new SelectNode(w, i, null);
             c.channel.core.add(RECEIVERS, nodes[i]);
           } else if (c.kind == Clause.SEND) {
-            nodes[i] = new ChannelNode(w, i, c.item);
+            nodes[i] = new SelectNode(w, i, c.item);
             c.channel.core.add(SENDERS, nodes[i]);
           }
         }
@@ -871,7 +872,7 @@ public final class Channel<T> implements Iterable<T> {
     if (won == null) {
       return fallback.onDone.get();
     }
-    return clauses.get(won.clause).run(won.value);
+    return clauses.get(won.clause()).run(won.value);
   }
 
   /**

@@ -35,7 +35,7 @@ public final class ChannelCore extends ChannelLock {
 
   // A node, so that the slot is typed and reading it needs no type check (which would load the
   // header of the node there, maybe from the peer's cache, before we know we need it).
-  private static final ChannelNode QUEUED = new ChannelNode(null, -1, null);
+  private static final ChannelNode QUEUED = new SelectNode(null, -1, null);
   private static final VarHandle SLOT;
 
   static {
@@ -131,7 +131,6 @@ public final class ChannelCore extends ChannelLock {
   /** Appends {@code n} to the senders' or receivers' queue (FIFO: served in arrival order). */
   public void add(boolean senders, ChannelNode n) {
     ChannelNode tail = senders ? sendTail : receiveTail;
-    n.linked = true;
     n.next = null;
     n.prev = tail;
     if (tail == null) {
@@ -158,7 +157,8 @@ public final class ChannelCore extends ChannelLock {
 
   /** Removes {@code n} when it is still queued (a no-op when a peer already took it). */
   public void remove(boolean senders, ChannelNode n) {
-    if (n.linked) {
+    // Queued means linked behind another node or first; a node taken out has no prev.
+    if (n.prev != null || (senders ? sendHead : receiveHead) == n) {
       unlink(senders, n);
     }
   }
@@ -178,7 +178,6 @@ public final class ChannelCore extends ChannelLock {
     }
     n.prev = null;
     n.next = null;
-    n.linked = false;
   }
 
   private void setHead(boolean senders, ChannelNode n) {

@@ -26,15 +26,13 @@ public final class ChannelWaiter extends ChannelNode {
     }
   }
 
-  /** The fiber to unpark. */
-  public final Thread thread;
-
   // null while waiting, then CANCELLED or the node that completed
   @SuppressWarnings("unused")
   private volatile Object state;
 
-  // Set by the owner before it parks; until then it spins or yields and needs no unpark.
-  private volatile boolean parking;
+  // The owner's thread, set by the owner before it parks; until then it spins or yields and
+  // needs no unpark. (One field for "parking" and "whom to unpark" keeps the waiter at 32 bytes.)
+  private volatile Thread parked;
 
   /** A waiter for the calling thread, for a select (which queues nodes of its own). */
   public ChannelWaiter() {
@@ -44,7 +42,16 @@ public final class ChannelWaiter extends ChannelNode {
   /** A waiter for the calling thread that is also its own node, carrying {@code value}. */
   public ChannelWaiter(Object value) {
     super(value);
-    this.thread = Thread.currentThread();
+  }
+
+  @Override
+  public ChannelWaiter waiter() {
+    return this;
+  }
+
+  @Override
+  public int clause() {
+    return 0;
   }
 
   /**
@@ -66,10 +73,11 @@ public final class ChannelWaiter extends ChannelNode {
    * @return whether the owner was parking (and was unparked)
    */
   public boolean wake() {
-    // Pairs with prepareToPark: the owner writes parking, then reads state; we wrote state (the
-    // CAS in complete), then read parking. Both are volatile, so one of us sees the other.
-    if (parking) {
-      LockSupport.unpark(thread);
+    // Pairs with prepareToPark: the owner writes parked, then reads state; we wrote state (the
+    // CAS in complete), then read parked. Both are volatile, so one of us sees the other.
+    Thread t = parked;
+    if (t != null) {
+      LockSupport.unpark(t);
       return true;
     }
     return false;
@@ -80,7 +88,7 @@ public final class ChannelWaiter extends ChannelNode {
    * {@link #winner()} again after this call and before each park.
    */
   public void prepareToPark() {
-    parking = true;
+    parked = Thread.currentThread();
   }
 
   /**

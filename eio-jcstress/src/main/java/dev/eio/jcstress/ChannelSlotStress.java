@@ -149,7 +149,7 @@ public final class ChannelSlotStress {
       ChannelNode s = core.slotNode();
       if (s != null && core.take(s)) {
         s.value = "item";
-        r.r1 = s.waiter.complete(s);
+        r.r1 = s.waiter().complete(s);
       }
     }
 

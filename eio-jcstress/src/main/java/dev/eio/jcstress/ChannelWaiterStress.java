@@ -4,6 +4,7 @@ import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 
 import dev.eio.internal.ChannelNode;
 import dev.eio.internal.ChannelWaiter;
+import dev.eio.internal.SelectNode;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.JCStressTest;
@@ -66,8 +67,8 @@ public final class ChannelWaiterStress {
   @State
   public static class TwoPeers {
     final ChannelWaiter waiter = new ChannelWaiter();
-    final ChannelNode onA = new ChannelNode(waiter, 0, null);
-    final ChannelNode onB = new ChannelNode(waiter, 1, null);
+    final ChannelNode onA = new SelectNode(waiter, 0, null);
+    final ChannelNode onB = new SelectNode(waiter, 1, null);
 
     @Actor
     public void peerA(ZZI_Result r) {
@@ -84,7 +85,7 @@ public final class ChannelWaiterStress {
     @Arbiter
     public void winner(ZZI_Result r) {
       ChannelNode won = waiter.winner();
-      r.r3 = won == null ? -1 : won.clause;
+      r.r3 = won == null ? -1 : won.clause();
     }
   }
 
@@ -100,7 +101,7 @@ public final class ChannelWaiterStress {
   @State
   public static class CompleteVersusPark {
     final ChannelWaiter waiter = new ChannelWaiter();
-    final ChannelNode node = new ChannelNode(waiter, 0, null);
+    final ChannelNode node = new SelectNode(waiter, 0, null);
 
     @Actor
     public void peer(ZZ_Result r) {
