@@ -27,7 +27,6 @@ public final class ChannelWaiter extends ChannelNode {
   }
 
   // null while waiting, then CANCELLED or the node that completed
-  @SuppressWarnings("unused")
   private volatile Object state;
 
   // The owner's thread, set by the owner before it parks; until then it spins or yields and
@@ -56,8 +55,9 @@ public final class ChannelWaiter extends ChannelNode {
 
   /**
    * Claims the waiter for {@code node} (called by a peer that polled {@code node} under its
-   * channel's lock or took it out of the channel's slot, after it wrote the node's value). The caller then {@link #wake}s it, preferably after
-   * releasing the lock so the woken fiber does not run into it.
+   * channel's lock or took it out of the channel's slot, after it wrote the node's value). The
+   * caller then {@link #wake}s it, preferably after releasing the lock so the woken fiber does not
+   * run into it.
    *
    * @return whether the claim won; when not, the node is dead and the value write is void
    */

@@ -1,6 +1,5 @@
 package dev.eio.internal;
 
-
 /**
  * What eio knows about one running fiber: its thread, its current cancellation context and its
  * fiber-local values.
