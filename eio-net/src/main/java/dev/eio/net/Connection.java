@@ -100,7 +100,9 @@ public final class Connection implements TwoWay, AutoCloseable {
    * @return the number read, or {@code -1} at end of input (the peer shut down its sending side)
    * @throws dev.eio.Cancelled when the fiber is cancelled (the connection is then closed)
    * @throws PeerIOException when the read fails, or a {@link #readTimeout} expires (its cause is
-   *     then a {@link SocketTimeoutException} and the connection stays open)
+   *     then a {@link SocketTimeoutException} and the connection stays open), or the {@link
+   *     ServerOptions#readTimeout} of the server serving it runs out (the same cause, and the
+   *     connection is closed)
    */
   @Override
   public int read(ByteBuffer dst) {
@@ -167,7 +169,9 @@ public final class Connection implements TwoWay, AutoCloseable {
    *
    * @throws dev.eio.Cancelled when the fiber is cancelled (the connection is then closed; some
    *     bytes may have been sent: {@code src}'s position tells how many)
-   * @throws PeerIOException when the write fails (such as a reset by the peer)
+   * @throws PeerIOException when the write fails (such as a reset by the peer), or the peer took
+   *     no byte for the {@link ServerOptions#writeTimeout} of the server serving it (its cause is
+   *     then a {@link SocketTimeoutException}, and the connection is closed)
    */
   @Override
   public void write(ByteBuffer src) {

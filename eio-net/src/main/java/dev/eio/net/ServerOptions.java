@@ -33,8 +33,11 @@ import java.util.function.Consumer;
  * <p>{@link Duration#ZERO} turns a time limit off. {@code maxConnections} of 0 means no limit.
  * {@link dev.eio.Cancelled} is never reported. {@code stop} {@code null} means the server runs
  * until its caller is cancelled. Limits are enforced by one timer per server that checks every
- * live connection about four times per shortest limit (at most once a second), so a limit fires
- * up to a quarter of itself late; a connection costs no thread and no buffer for it.
+ * live connection each quarter of the shortest limit (every 5 ms to 1 s), so a limit fires up to
+ * a quarter of itself late (at most a second); a connection costs no thread and no buffer for
+ * it. With limits set, {@link Connection#readableChannel()} and {@link
+ * Connection#writableChannel()} are empty, so {@link dev.eio.io.Flow#copy} goes through the
+ * connection's reads and writes, which keep to them.
  *
  * <pre>{@code
  * Promise<Void> stop = Promise.create();
