@@ -4,6 +4,8 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.eio.Cancel;
+import dev.eio.Cancelled;
 import dev.eio.Eio;
 import dev.eio.Env;
 import dev.eio.Promise;
@@ -100,6 +102,66 @@ class FairServerTest {
         });
   }
 
+  @Test
+  void cancellingAFullServerEndsEveryConnectionAndTheClientWaitingForASlot() {
+    Eio.run(
+        env -> {
+          Net net = Net.of(env);
+          AtomicInteger live = new AtomicInteger();
+          Switch.run(
+              sw -> {
+                Listener l = net.listen(sw, LOOPBACK);
+                Promise<Void> cancelled = Promise.create();
+                Promise<Void> run =
+                    sw.forkPromise(
+                        () -> {
+                          Cancelled c =
+                              assertThrows(
+                                  Cancelled.class,
+                                  () ->
+                                      Cancel.sub(
+                                          ctx -> {
+                                            sw.fork(() -> { cancelled.await(); ctx.cancel(new RuntimeException("shut down")); });
+                                            Net.runServer(
+                                                l,
+                                                c2 -> {
+                                                  live.incrementAndGet();
+                                                  UPPER_LINES.handle(c2);
+                                                },
+                                                // Long limits: only the cancellation can end them.
+                                                ServerOptions.defaults()
+                                                    .withMaxConnections(1)
+                                                    .withSlotLease(Duration.ofMinutes(10))
+                                                    .withReadTimeout(Duration.ofMinutes(10)));
+                                          }));
+                          assertEquals("shut down", c.reason().getMessage());
+                          return null;
+                        });
+                Connection holder = net.connect(sw, l.localAddress());
+                holder.write("hold\n".getBytes(UTF_8));
+                BufReader holderIn = BufReader.of(holder, 1024);
+                assertEquals("HOLD", holderIn.line());
+                Connection waiter = net.connect(sw, l.localAddress()); // accepted, waits for the slot
+                waiter.write("wait\n".getBytes(UTF_8));
+                cancelled.resolve(null);
+                run.await();
+                assertFalse(l.isOpen());
+                assertTrue(holderIn.atEndOfInput(), "the served connection was closed");
+                assertEquals(-1, endOf(waiter), "the waiting client was closed unserved");
+                assertEquals(1, live.get());
+              });
+        });
+  }
+
+  /** Reads {@code c} to its end: -1 at end of input, also when it ends with a reset. */
+  private static int endOf(Connection c) {
+    try {
+      return c.read(ByteBuffer.allocate(16));
+    } catch (PeerIOException reset) {
+      return -1;
+    }
+  }
+
   /** Sends a valid line every 100 ms (at most 300) until {@code enough}; notes when closed. */
   private static void slowClient(
       Env env, Net net, SocketAddress server, String name, Promise<Void> enough, Queue<String> closed) {
@@ -166,16 +228,19 @@ class FairServerTest {
         });
   }
 
-  /** {@code handler}, resolving {@code ended} with its failure ({@code null} when it returns). */
+  /**
+   * {@code handler}, resolving {@code ended} with the failure of the first connection to end
+   * ({@code null} when it returns).
+   */
   private static ConnectionHandler endingIn(Promise<Throwable> ended, ConnectionHandler handler) {
     return c -> {
       try {
         handler.handle(c);
       } catch (RuntimeException e) {
-        ended.resolve(e);
+        ended.tryResolve(e);
         throw e;
       }
-      ended.resolve(null);
+      ended.tryResolve(null);
     };
   }
 
