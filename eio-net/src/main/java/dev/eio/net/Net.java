@@ -227,10 +227,14 @@ public final class Net {
    * loops by closing the listener, never by interrupting an accept: new clients are refused from
    * then on (also while the connection limit is reached), and a connection the kernel completed
    * at that moment is served on a stop, closed otherwise, never lost with its descriptor (see
-   * {@link Listener#accept}); a client still waiting for a slot is closed.
+   * {@link Listener#accept}); a client still waiting for a slot is closed. An accept that fails
+   * while the listener is open (the process is out of descriptors, say, which enough clients can
+   * cause) is logged at {@code WARNING} and tried again after a pause that doubles from 5 ms up to
+   * 1 s; the live connections are served meanwhile.
    *
    * @throws Cancelled when the caller is cancelled
-   * @throws java.io.UncheckedIOException when accepting fails
+   * @throws java.io.UncheckedIOException when accepting fails because the listener was closed
+   *     (other than by the stop or a cancellation)
    * @throws RuntimeException the first handler failure that is not the peer's, with {@code
    *     stopOnError} (a checked one wrapped in {@link WrappedCheckedException})
    */

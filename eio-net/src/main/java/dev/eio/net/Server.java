@@ -6,8 +6,10 @@ import dev.eio.Fiber;
 import dev.eio.Promise;
 import dev.eio.Semaphore;
 import dev.eio.Switch;
+import dev.eio.internal.SystemClock;
 import dev.eio.internal.Timers;
 import dev.eio.io.EndOfInputException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -29,6 +31,8 @@ final class Server {
 
   private static final long MIN_TICK = Duration.ofMillis(5).toNanos();
   private static final long MAX_TICK = Duration.ofSeconds(1).toNanos();
+  private static final long MIN_ACCEPT_BACKOFF = Duration.ofMillis(5).toNanos();
+  private static final long MAX_ACCEPT_BACKOFF = Duration.ofSeconds(1).toNanos();
   // Deadlines are System.nanoTime() plus a limit, compared by difference: below 2^61 ns (73
   // years) the sum cannot wrap around into the past.
   private static final long MAX_LIMIT = 1L << 61;
@@ -136,6 +140,7 @@ final class Server {
   }
 
   private void acceptLoop(Switch connections) {
+    long backoff = 0; // after a failed accept: how long to wait before the next one
     while (true) {
       // With a lease, a full server still accepts: the accepted client is the one waiting for a
       // slot, and the timer makes room for it. Without one, clients wait in the backlog.
@@ -154,8 +159,20 @@ final class Server {
           slots.release();
         }
         Fiber.check(); // cancelled: runServer closed the listener to end this loop
-        throw e;
+        if (!(e instanceof UncheckedIOException) || !listener.isOpen()) {
+          throw e;
+        }
+        // This accept failed, not the listener: the process is out of descriptors, say, which
+        // enough clients can cause. Stopping would cut every client off; wait and try again.
+        backoff = Math.clamp(backoff * 2, MIN_ACCEPT_BACKOFF, MAX_ACCEPT_BACKOFF);
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "accept on " + listener.localAddress() + " failed, trying again in " + backoff / 1_000_000 + " ms",
+            e);
+        SystemClock.INSTANCE.sleep(Duration.ofNanos(backoff));
+        continue;
       }
+      backoff = 0;
       try {
         if (!holding) {
           awaitSlot();

@@ -18,7 +18,12 @@ import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.Set;
@@ -418,6 +423,80 @@ class FairServerTest {
                 assertFalse(l.isOpen());
               });
         });
+  }
+
+  @Test
+  void runningOutOfDescriptorsDelaysAcceptingButDoesNotStopTheServer() throws Exception {
+    Eio.run(
+        env -> {
+          Net net = Net.of(env);
+          Switch.run(
+              sw -> {
+                Listener l = net.listen(sw, LOOPBACK);
+                Promise<Void> stop = Promise.create();
+                Promise<Void> server = ServerTest.forkServer(sw, l, UPPER_LINES, ServerOptions.defaults().withStop(stop));
+                assertEquals("FIRST", ServerTest.ask(net, l.localAddress(), "first"));
+                int failuresBefore = acceptFailures(l).size();
+                // Classes loaded from a directory need a descriptor each (a jar is open already):
+                // load them now, or the first one needed later fails instead of the accept.
+                for (Class<?> anchor : List.of(Net.class, Switch.class, FairServerTest.class)) {
+                  loadEveryClassBeside(anchor);
+                }
+                SocketChannel client = SocketChannel.open(); // its descriptor, while there are some
+                List<FileChannel> hogs = new ArrayList<>();
+                try {
+                  try {
+                    while (hogs.size() < 1_000_000) {
+                      hogs.add(FileChannel.open(Path.of("/dev/null")));
+                    }
+                  } catch (IOException outOfDescriptors) {
+                    // what the attacker's connections would do
+                  }
+                  client.connect(l.localAddress()); // the kernel completes it; accept has no descriptor
+                  await().atMost(GUARD).until(() -> acceptFailures(l).size() > failuresBefore);
+                } finally {
+                  for (FileChannel h : hogs) {
+                    h.close();
+                  }
+                }
+                assertFalse(server.isResolved(), "the server is still running");
+                client.write(ByteBuffer.wrap("second\n".getBytes(UTF_8)));
+                ByteBuffer reply = ByteBuffer.allocate(7);
+                while (reply.hasRemaining() && client.read(reply) != -1) {
+                  // until the whole reply is in
+                }
+                assertEquals("SECOND\n", new String(reply.array(), UTF_8));
+                client.close();
+                stop.resolve(null);
+                server.await();
+              });
+        });
+  }
+
+  /** Loads (without initializing) every class of the directory {@code anchor} was loaded from. */
+  private static void loadEveryClassBeside(Class<?> anchor) throws Exception {
+    Path root = Path.of(anchor.getProtectionDomain().getCodeSource().getLocation().toURI());
+    if (!java.nio.file.Files.isDirectory(root)) {
+      return; // a jar: open already
+    }
+    try (var files = java.nio.file.Files.walk(root)) {
+      for (Path f : files.filter(x -> x.toString().endsWith(".class")).toList()) {
+        String name = root.relativize(f).toString().replace('/', '.').replaceAll("\\.class$", "");
+        if (name.endsWith("module-info") || name.endsWith("package-info")) {
+          continue;
+        }
+        try {
+          Class.forName(name, false, anchor.getClassLoader());
+        } catch (LinkageError notForThisJvm) {
+          // such as a class compiled for preview features, in a JVM without them
+        }
+      }
+    }
+  }
+
+  private static List<CapturingLoggerFinder.Entry> acceptFailures(Listener l) {
+    return CapturingLoggerFinder.records(
+        r -> r.level() == System.Logger.Level.WARNING && r.message().startsWith("accept on " + l.localAddress()));
   }
 
   /** Replies to lines upper-cased; throws {@code IllegalStateException(token)} on {@code token}. */
