@@ -16,6 +16,7 @@ import dev.eio.net.Net;
 import dev.eio.net.ServerOptions;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -102,7 +103,11 @@ public final class ChatServer {
           Promise<Void> server =
               sw.forkPromise(
                   () -> {
-                    Net.runServer(listener, member(new Room()), ServerOptions.defaults().withStop(stop));
+                    // Members may stay quiet for longer than the default read limit (60 s).
+                    Net.runServer(
+                        listener,
+                        member(new Room()),
+                        ServerOptions.defaults().withReadTimeout(Duration.ofMinutes(10)).withStop(stop));
                     return null;
                   });
           Map<String, Client> clients = new LinkedHashMap<>();

@@ -14,6 +14,7 @@ import java.net.SocketOption;
 import java.net.SocketTimeoutException;
 import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.channels.WritableByteChannel;
@@ -67,6 +68,15 @@ public final class Connection implements TwoWay, AutoCloseable {
   private volatile int readTimeoutMillis;
   private InputStream timedIn; // created on first timed read; its reads honour SO_TIMEOUT
 
+  // A server's limits (ServerOptions), set before its handler runs; 0: none. The deadlines are
+  // System.nanoTime() values of the read or write blocked now (0: none), which the server's timer
+  // checks; when one has passed it sets expired and closes the connection.
+  private long readLimitNanos;
+  private long writeLimitNanos;
+  private volatile long readDeadline;
+  private volatile long writeDeadline;
+  private volatile String expired;
+
   Connection(dev.eio.Switch sw, SocketChannel channel) throws IOException {
     this.channel = channel;
     this.peer = channel.getRemoteAddress();
@@ -90,7 +100,9 @@ public final class Connection implements TwoWay, AutoCloseable {
    * @return the number read, or {@code -1} at end of input (the peer shut down its sending side)
    * @throws dev.eio.Cancelled when the fiber is cancelled (the connection is then closed)
    * @throws PeerIOException when the read fails, or a {@link #readTimeout} expires (its cause is
-   *     then a {@link SocketTimeoutException} and the connection stays open)
+   *     then a {@link SocketTimeoutException} and the connection stays open), or the {@link
+   *     ServerOptions#readTimeout} of the server serving it runs out (the same cause, and the
+   *     connection is closed)
    */
   @Override
   public int read(ByteBuffer dst) {
@@ -104,12 +116,25 @@ public final class Connection implements TwoWay, AutoCloseable {
       Thread.yield();
     }
     Fiber.check();
+    long limit = readLimitNanos;
     try {
+      if (limit > 0) {
+        readDeadline = deadline(limit);
+      }
       int timeout = readTimeoutMillis;
       return timeout > 0 ? timedRead(dst) : channel.read(dst);
     } catch (IOException e) {
       throw error(e);
+    } finally {
+      if (limit > 0) {
+        readDeadline = 0;
+      }
     }
+  }
+
+  private static long deadline(long limitNanos) {
+    long d = System.nanoTime() + limitNanos;
+    return d == 0 ? 1 : d; // 0 means "no deadline"
   }
 
   private int timedRead(ByteBuffer dst) throws IOException {
@@ -144,7 +169,9 @@ public final class Connection implements TwoWay, AutoCloseable {
    *
    * @throws dev.eio.Cancelled when the fiber is cancelled (the connection is then closed; some
    *     bytes may have been sent: {@code src}'s position tells how many)
-   * @throws PeerIOException when the write fails (such as a reset by the peer)
+   * @throws PeerIOException when the write fails (such as a reset by the peer), or the peer took
+   *     no byte for the {@link ServerOptions#writeTimeout} of the server serving it (its cause is
+   *     then a {@link SocketTimeoutException}, and the connection is closed)
    */
   @Override
   public void write(ByteBuffer src) {
@@ -152,16 +179,61 @@ public final class Connection implements TwoWay, AutoCloseable {
       return;
     }
     Fiber.check();
+    long limit = writeLimitNanos;
     try {
       while (src.hasRemaining()) {
+        // A blocking channel write returns once the kernel took some bytes: the limit is on a
+        // peer that takes nothing, not on the whole write.
+        if (limit > 0) {
+          writeDeadline = deadline(limit);
+        }
         channel.write(src);
       }
     } catch (IOException e) {
       throw error(e);
+    } finally {
+      if (limit > 0) {
+        writeDeadline = 0;
+      }
     }
   }
 
+  /** Applies a server's read and write limits (nanoseconds, 0: none) before its handler runs. */
+  void serverLimits(long readNanos, long writeNanos) {
+    this.readLimitNanos = readNanos;
+    this.writeLimitNanos = writeNanos;
+  }
+
+  /**
+   * Why this connection must be closed now, if a server limit has run out at {@code now}: the
+   * blocked read or write has waited too long. {@code null} otherwise.
+   */
+  String overdue(long now) {
+    long r = readDeadline;
+    if (r != 0 && now - r >= 0) {
+      return "read timed out: no byte from the peer in " + Duration.ofNanos(readLimitNanos);
+    }
+    long w = writeDeadline;
+    if (w != 0 && now - w >= 0) {
+      return "write timed out: the peer took no byte in " + Duration.ofNanos(writeLimitNanos);
+    }
+    return null;
+  }
+
+  /**
+   * Closes the connection because a limit ran out ({@code why}): the blocked call, and every
+   * later one, fails with a {@link PeerIOException} caused by a {@link SocketTimeoutException}.
+   */
+  void expire(String why) {
+    expired = why;
+    owner.closeQuietly();
+  }
+
   private RuntimeException error(IOException e) {
+    String why = expired;
+    if (why != null && (e instanceof ClosedChannelException || !channel.isOpen()) && !Fiber.isCancelled()) {
+      return new PeerIOException(peer, new SocketTimeoutException(why));
+    }
     RuntimeException r = NetErrors.unchecked(e, null);
     if (r instanceof UncheckedIOException u) {
       return new PeerIOException(peer, u.getCause());
@@ -276,12 +348,13 @@ public final class Connection implements TwoWay, AutoCloseable {
   /** The socket channel, which {@link dev.eio.io.Flow#copy} may use directly. */
   @Override
   public Optional<ReadableByteChannel> readableChannel() {
-    return readTimeoutMillis > 0 ? Optional.empty() : Optional.of(channel);
+    // Reads that bypass read() would escape its time limits.
+    return readTimeoutMillis > 0 || readLimitNanos > 0 ? Optional.empty() : Optional.of(channel);
   }
 
   @Override
   public Optional<WritableByteChannel> writableChannel() {
-    return Optional.of(channel);
+    return writeLimitNanos > 0 ? Optional.empty() : Optional.of(channel);
   }
 
   @Override

@@ -1,6 +1,5 @@
 package dev.eio.net;
 
-import dev.eio.Cancel;
 import dev.eio.Cancelled;
 import dev.eio.Clock;
 import dev.eio.Env;
@@ -48,9 +47,13 @@ import java.util.concurrent.TimeUnit;
  * most {@code maxConcurrentLookups} at once; a fiber waiting for a lookup, or for its turn, is
  * cancelled at once, and a lookup it abandoned runs to its end before its slot is free again.
  *
- * <p><b>Idle timeouts (slowloris).</b> A read timeout that keeps the connection is {@link
- * Connection#readTimeout}. To drop a client that trickles bytes, bound each request by the
- * clock: the timeout cancels the handler's read, which closes the connection.
+ * <p><b>Servers stay up and fair by default.</b> {@link #runServer} bounds every read and write
+ * of a served connection in time (a client that goes quiet, or stops reading the replies, is
+ * dropped), gives a client waiting for a full server the slot of the connection that has held
+ * one longest once its {@link ServerOptions#slotLease lease} is over, and logs a handler's
+ * failure instead of stopping (see {@link ServerOptions} for the defaults). To bound a whole
+ * request rather than each read (a client that trickles one byte at a time), wrap it in {@link
+ * Time#withTimeout} on the clock: the timeout cancels the read, which closes the connection.
  *
  * <pre>{@code
  * Eio.run(env -> {
@@ -59,12 +62,15 @@ import java.util.concurrent.TimeUnit;
  *     Listener l = net.listen(sw, new InetSocketAddress("127.0.0.1", 8080), ListenOptions.defaults());
  *     Net.runServer(l, conn -> {
  *       BufReader in = BufReader.of(conn, 8192);
- *       while (true) {
- *         Optional<String> line = Time.withTimeout(env.clock(), Duration.ofSeconds(10), in::line);
- *         if (line.isEmpty()) return;               // idle for 10 s: the connection is closed
- *         conn.write((line.get() + "\n").getBytes(UTF_8));
- *       }
- *     }, ServerOptions.defaults().withMaxConnections(1000));
+ *       while (!in.atEndOfInput()) {
+ *         String line = in.line();                  // fails if the client is quiet for 10 s
+ *         conn.write((line + "\n").getBytes(UTF_8)); // fails if it reads nothing for 10 s
+ *       }                                           // either way: closed, logged, others served
+ *     }, ServerOptions.defaults()
+ *         .withMaxConnections(1000)
+ *         .withReadTimeout(Duration.ofSeconds(10))
+ *         .withWriteTimeout(Duration.ofSeconds(10))
+ *         .withSlotLease(Duration.ofSeconds(5)));  // when full, the oldest makes room after 5 s
  *   });
  * });
  * }</pre>
@@ -203,17 +209,34 @@ public final class Net {
    * connections finish, return) or the caller is cancelled (then: every connection is cancelled,
    * and this throws {@link Cancelled}).
    *
-   * <p>At most {@code maxConnections} handlers run at once: the accept loops stop accepting while
-   * the limit is reached, further clients wait in the listen backlog, and the server keeps
-   * serving the others. A handler's failure goes to {@code onError} (never a cancellation); with
-   * no {@code onError} it fails the server, cancelling every connection. A stop, a cancellation or
-   * a failure ends the accept loops by closing the listener, never by interrupting an accept: new
-   * clients are refused from then on (also while the connection limit is reached), and a
-   * connection the kernel completed at that moment is served on a stop, closed otherwise, never
-   * lost with its descriptor (see {@link Listener#accept}).
+   * <p>At most {@code maxConnections} handlers run at once. When the limit is reached, each
+   * accept loop accepts one more client, which waits for a slot (the others wait in the listen
+   * backlog); once the connection holding a slot longest has held it for {@code slotLease}, it is
+   * cancelled to make room (its handler sees {@link Cancelled}, nothing is reported). With a
+   * {@code slotLease} of zero the loops stop accepting while the limit is reached. A read that
+   * gets no byte for {@code readTimeout}, or a write the peer lets make no progress for {@code
+   * writeTimeout}, fails with a {@link PeerIOException} caused by a {@link
+   * java.net.SocketTimeoutException} and closes its connection.
+   *
+   * <p>A handler's failure ends its connection only (never a cancellation, never reported): it
+   * goes to {@code onError}, or is logged through {@link System.Logger} {@code dev.eio.net.Net}
+   * ({@code DEBUG} for the peer's failures: a {@link PeerIOException}, such as a reset or a
+   * timeout, or an {@link dev.eio.io.EndOfInputException}; {@code WARNING} for the others). With
+   * {@code stopOnError}, a failure that is not the peer's fails the server instead, cancelling
+   * every connection, and this rethrows it. A stop, a cancellation or a failure ends the accept
+   * loops by closing the listener, never by interrupting an accept: new clients are refused from
+   * then on (also while the connection limit is reached), and a connection the kernel completed
+   * at that moment is served on a stop, closed otherwise, never lost with its descriptor (see
+   * {@link Listener#accept}); a client still waiting for a slot is closed. An accept that fails
+   * while the listener is open (the process is out of descriptors, say, which enough clients can
+   * cause) is logged at {@code WARNING} and tried again after a pause that doubles from 5 ms up to
+   * 1 s; the live connections are served meanwhile.
    *
    * @throws Cancelled when the caller is cancelled
-   * @throws java.io.UncheckedIOException when accepting fails
+   * @throws java.io.UncheckedIOException when accepting fails because the listener was closed
+   *     (other than by the stop or a cancellation)
+   * @throws RuntimeException the first handler failure that is not the peer's, with {@code
+   *     stopOnError} (a checked one wrapped in {@link WrappedCheckedException})
    */
   public static void runServer(Listener listener, ConnectionHandler handler, ServerOptions options) {
     if (listener == null) {
@@ -225,98 +248,7 @@ public final class Net {
     if (options == null) {
       throw new NullPointerException("options");
     }
-    Semaphore slots = options.maxConnections() > 0 ? new Semaphore(options.maxConnections()) : null;
-    Promise<Void> stop = options.stop();
-    Switch.run(
-        "server " + listener.localAddress(),
-        connections -> {
-          StopSignal signal = new StopSignal();
-          try {
-            Cancel.sub(
-                accepting ->
-                    Switch.run(
-                        "accept " + listener.localAddress(),
-                        loops -> {
-                          // Closes the listener once accepting is cancelled, by the stop or by
-                          // the caller, even when no loop is blocked in accept (a cancelled accept
-                          // closes it too): the clients that come later are refused, where they
-                          // would otherwise queue in the backlog.
-                          loops.forkDaemon(
-                              () -> {
-                                try {
-                                  if (stop == null) {
-                                    Fiber.awaitCancel();
-                                  } else {
-                                    stop.await();
-                                    accepting.cancel(signal);
-                                  }
-                                } finally {
-                                  listener.close();
-                                }
-                              });
-                          for (int i = 0; i < options.acceptLoops(); i++) {
-                            loops.fork(() -> acceptLoop(listener, connections, handler, options, slots));
-                          }
-                        }));
-          } catch (Cancelled c) {
-            if (c.reason() != signal) {
-              throw c; // not stopped: the caller was cancelled first
-            }
-          }
-          // The switch now waits for the live connections to finish.
-        });
-  }
-
-  private static void acceptLoop(
-      Listener listener,
-      Switch connections,
-      ConnectionHandler handler,
-      ServerOptions options,
-      Semaphore slots) {
-    while (true) {
-      if (slots != null) {
-        slots.acquire();
-      }
-      Connection c;
-      try {
-        // A cancelled accept closes the listener rather than being interrupted, so a connection
-        // the kernel hands over at that moment is returned, and served (see Listener.accept).
-        c = listener.accept(connections);
-      } catch (RuntimeException e) {
-        if (slots != null) {
-          slots.release();
-        }
-        Fiber.check(); // cancelled: runServer closed the listener to end this loop
-        throw e;
-      }
-      try {
-        connections.fork(
-            () -> {
-              try {
-                Listener.serve(c, handler, options.onError());
-              } finally {
-                if (slots != null) {
-                  slots.release();
-                }
-              }
-            });
-      } catch (RuntimeException e) {
-        c.close();
-        if (slots != null) {
-          slots.release();
-        }
-        throw e;
-      }
-    }
-  }
-
-  /** Why the accept loops were cancelled on a graceful stop; benign, so no stack trace. */
-  private static final class StopSignal extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    StopSignal() {
-      super("server stopped", null, false, false);
-    }
+    Server.run(listener, handler, options);
   }
 
   // ---------------------------------------------------------------- connecting
