@@ -204,6 +204,11 @@ public final class Cluster {
     return Where.remote(remote.withRetry(retry));
   }
 
+  /** How many tasks this member or client ran again after a failure, through {@link #where(RetryPolicy)}. */
+  public long reruns() {
+    return remote.reruns();
+  }
+
   /** Runs {@code task} on the least busy member and returns its value or throws its exception. */
   public <T> T run(SerializableCallable<T> task) {
     Objects.requireNonNull(task, "task");

@@ -26,6 +26,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 /**
@@ -41,21 +42,29 @@ public final class ClusterRemote implements Where.Remote {
   private final Wire wire;
   private final RetryPolicy retry;
   private final Map<UUID, AtomicInteger> inFlight;
+  private final AtomicLong reruns;
 
   public ClusterRemote(HazelcastInstance hz, Wire wire, RetryPolicy retry) {
-    this(hz, wire, retry, new ConcurrentHashMap<>());
+    this(hz, wire, retry, new ConcurrentHashMap<>(), new AtomicLong());
   }
 
-  private ClusterRemote(HazelcastInstance hz, Wire wire, RetryPolicy retry, Map<UUID, AtomicInteger> inFlight) {
+  private ClusterRemote(
+      HazelcastInstance hz, Wire wire, RetryPolicy retry, Map<UUID, AtomicInteger> inFlight, AtomicLong reruns) {
     this.hz = hz;
     this.wire = wire;
     this.retry = retry;
     this.inFlight = inFlight;
+    this.reruns = reruns;
   }
 
-  /** The same cluster, retrying as {@code policy} says (sharing the load figures). */
+  /** The same cluster, retrying as {@code policy} says (sharing the load and re-run figures). */
   public ClusterRemote withRetry(RetryPolicy policy) {
-    return new ClusterRemote(hz, wire, policy, inFlight);
+    return new ClusterRemote(hz, wire, policy, inFlight, reruns);
+  }
+
+  /** How many tasks were run again after a failure, since the start. */
+  public long reruns() {
+    return reruns.get();
   }
 
   /** The members that run tasks: the cluster's members but its lite ones. */
@@ -111,6 +120,7 @@ public final class ClusterRemote implements Where.Remote {
           throw e;
         }
         earlier.add(e);
+        reruns.incrementAndGet();
       }
     }
   }
