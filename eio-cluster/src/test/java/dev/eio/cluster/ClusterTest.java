@@ -174,12 +174,14 @@ class ClusterTest {
 
   static final AtomicBoolean started = new AtomicBoolean();
   static final AtomicBoolean stopped = new AtomicBoolean();
+  static final AtomicBoolean interrupted = new AtomicBoolean();
 
   @Test
   void cancellingTheCallerReturnsOnlyOnceTheRemoteTaskHasStopped() {
     Cluster c = shared.members.get(2);
     started.set(false);
     stopped.set(false);
+    interrupted.set(false);
     Eio.run(
         env -> {
           RuntimeException boom =
@@ -195,11 +197,18 @@ class ClusterTest {
                                           started.set(true);
                                           try {
                                             Thread.sleep(60_000);
+                                          } catch (InterruptedException e) {
+                                            interrupted.set(true);
+                                            throw e;
                                           } finally {
                                             // Slow clean-up: the caller must wait for it.
-                                            long end = System.nanoTime() + 300_000_000L;
+                                            long end = System.nanoTime() + 1_000_000_000L;
                                             while (System.nanoTime() < end) {
-                                              Thread.onSpinWait();
+                                              try {
+                                                Thread.sleep(10);
+                                              } catch (InterruptedException again) {
+                                                // keep cleaning up
+                                              }
                                             }
                                             stopped.set(true);
                                           }
@@ -209,6 +218,7 @@ class ClusterTest {
                             throw new IllegalStateException("stop now");
                           }));
           assertEquals("stop now", boom.getMessage());
+          assertTrue(interrupted.get(), "the remote task was not interrupted: it ran to its end");
           assertTrue(stopped.get(), "the call returned before the remote task stopped");
         });
   }

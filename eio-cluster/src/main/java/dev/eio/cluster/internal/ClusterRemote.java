@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -167,7 +169,7 @@ public final class ClusterRemote implements Where.Remote {
   }
 
   @SuppressWarnings("unchecked")
-  private <T> T runOn(Member m, byte[] bytes, Predicate<Class<?>> reply) {
+  private <T> T runOn(Member m, byte[] bytes, Predicate<Class<?>> replyClasses) {
     Fiber.check();
     UUID id = UUID.randomUUID();
     AtomicInteger load = counter(m);
@@ -179,9 +181,21 @@ public final class ClusterRemote implements Where.Remote {
       } catch (RuntimeException e) {
         throw lostOr(e, m);
       }
+      // Hazelcast's own get() waits through interrupts (it restores the flag when the reply
+      // comes): a cancelled caller would wait for the whole task. Wait on a plain future instead.
+      CompletableFuture<byte[]> reply = new CompletableFuture<>();
+      ((CompletionStage<byte[]>) f)
+          .whenComplete(
+              (v, t) -> {
+                if (t != null) {
+                  reply.completeExceptionally(t);
+                } else {
+                  reply.complete(v);
+                }
+              });
       byte[] answer;
       try {
-        answer = f.get();
+        answer = reply.get();
       } catch (InterruptedException e) {
         stop(f, id, m);
         Thread.currentThread().interrupt();
@@ -190,7 +204,7 @@ public final class ClusterRemote implements Where.Remote {
       } catch (ExecutionException e) {
         throw lostOr(e.getCause(), m);
       }
-      Outcome o = wire.decodeOutcome(answer, reply);
+      Outcome o = wire.decodeOutcome(answer, replyClasses);
       if (o.failure() == null) {
         return (T) o.value();
       }
