@@ -27,9 +27,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Guarantees: the instance is shut down when its switch finishes. A task and its value cross
  * through the config's codec: a task that cannot be serialized fails at submit, naming the class
  * and the field path; a member decodes a task with its own codec's allow-list and refuses any other
- * class before instantiating it. Cancelling the caller interrupts the remote task, and the call
- * returns (throwing {@link dev.eio.Cancelled}) once the task has stopped or its member is gone,
- * waiting at most 10 s. A member lost mid-task fails the call with {@link MemberLostException}
+ * class before instantiating it. Cancelling the caller (noticed within 20 ms) interrupts the
+ * remote task, and the call returns (throwing {@link dev.eio.Cancelled}) once the task has stopped
+ * or its member is gone, waiting at most 10 s. A member lost mid-task fails the call with {@link MemberLostException}
  * naming it, or, through {@link #where(RetryPolicy)}, runs the task again on another member; only
  * one attempt's value is ever returned. A task may therefore run more than once: its effects
  * outside its value must be idempotent when retried.
