@@ -51,6 +51,11 @@ class ClusterStressTest {
       Thread.sleep(millis);
       return x;
     } catch (InterruptedException e) {
+      // Clean-up that takes a moment: the caller must still be waiting when it ends.
+      long end = System.nanoTime() + 20_000_000L;
+      while (System.nanoTime() < end) {
+        Thread.onSpinWait();
+      }
       throw new Cancelled(e);
     } finally {
       running.decrementAndGet();
