@@ -4,6 +4,7 @@ module dev.eio.examples {
   requires java.management;
   requires jdk.management;
   requires dev.eio.net;
+  requires dev.eio.cluster;
   requires micrometer.core;
   requires context.propagation;
   requires org.slf4j;

@@ -2,28 +2,19 @@ package dev.eio.parallel;
 
 import dev.eio.Cancelled;
 import dev.eio.Fiber;
-import dev.eio.Switch;
 import dev.eio.Task;
-import dev.eio.internal.Interrupts;
 import dev.eio.internal.OwnedTask;
 import dev.eio.workers.SerializableBiFunction;
 import dev.eio.workers.SerializableConsumer;
 import dev.eio.workers.SerializableFunction;
-import dev.eio.workers.WorkerPool;
 import java.io.Serializable;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.function.BiFunction;
@@ -32,8 +23,8 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * Parallel operations on the domains of a {@link DomainManager} (or, for map, for-each and fold,
- * on the domains or worker processes a {@link Where} names): map, fold and for-each over lists
+ * Parallel operations on the domains of a {@link DomainManager} (or on the domains, worker
+ * processes or cluster members a {@link Where} names): map, fold and for-each over lists
  * and arrays ({@link #map}, {@link #mapIndexed}, {@link #forEach}, {@link #fold}, {@link
  * #mapFold}), a bounded-memory pipeline from an unbounded source ({@link #pipeline}), and a
  * master/worker computation whose master creates tasks as results come in ({@link #compute}).
@@ -369,7 +360,7 @@ public final class Parallel {
   }
 
   /** The exception to throw for {@code e} from a user function on one item: named, once. */
-  private static RuntimeException itemFailed(long index, Object item, RuntimeException e) {
+  static RuntimeException itemFailed(long index, Object item, RuntimeException e) {
     if (e instanceof Cancelled) {
       return e;
     }
@@ -398,11 +389,11 @@ public final class Parallel {
     Objects.requireNonNull(where, "where");
     Objects.requireNonNull(items, "items");
     Objects.requireNonNull(options, "options");
-    WorkerPool pool = where.workerPool();
-    if (pool != null && (options.init() != null || options.finish() != null)) {
+    Where.Remote remote = where.remoteRunner();
+    if (remote != null && (options.init() != null || options.finish() != null)) {
       throw new IllegalArgumentException(
-          "options: init and finish run per domain and cannot run on workers; use the pool's"
-              + " init instead");
+          "options: init and finish run per domain and cannot run on workers or cluster members;"
+              + " use the pool's init instead");
     }
     int n = items.size();
     if (n == 0) {
@@ -440,7 +431,7 @@ public final class Parallel {
                 for (int u = cursor.getAndIncrement(s); u < segmentEnd[s]; u = cursor.getAndIncrement(s)) {
                   int from = (int) Math.min(n, (long) u * block);
                   int to = (int) Math.min(n, (long) from + block);
-                  results[u] = pool == null ? fn.apply(items, 0, from, to) : onWorker(pool, items, from, to, fn, owner);
+                  results[u] = remote == null ? fn.apply(items, 0, from, to) : onWorker(remote, items, from, to, fn, owner);
                   completion[completed.getAndIncrement()] = u;
                 }
               }
@@ -461,7 +452,7 @@ public final class Parallel {
             }
           });
     }
-    if (pool == null) {
+    if (remote == null) {
       where.domainManager().run(() -> Fiber.all(tasks));
     } else {
       Fiber.all(tasks);
@@ -474,14 +465,15 @@ public final class Parallel {
     return out;
   }
 
-  /** Runs {@code fn} on items {@code from..to} in a worker of {@code pool}. */
+  /** Runs {@code fn} on items {@code from..to} on {@code remote} (a worker or a member). */
   private static <A, R> R onWorker(
-      WorkerPool pool, List<? extends A> items, int from, int to, RangeFn<A, R> fn, Object owner) {
+      Where.Remote remote, List<? extends A> items, int from, int to, RangeFn<A, R> fn, Object owner) {
     List<A> slice = new ArrayList<>(items.subList(from, to));
-    return pool.submit(new OwnedTask<>(() -> fn.apply(slice, from, 0, slice.size()), owner));
+    return remote.run(
+        new OwnedTask<>(() -> fn.apply(slice, from, 0, slice.size()), owner), owner.getClass());
   }
 
-  // ---------------------------------------------------------------- pipeline
+  // ---------------------------------------------------------------- pipeline and compute
 
   /**
    * Streams the items of {@code source} through {@code work} on the domains into {@code consumer},
@@ -500,168 +492,22 @@ public final class Parallel {
       Consumer<? super B> consumer,
       PipelineOptions options) {
     Objects.requireNonNull(domains, "domains");
-    Objects.requireNonNull(source, "source");
-    Objects.requireNonNull(work, "work");
-    Objects.requireNonNull(consumer, "consumer");
-    Objects.requireNonNull(options, "options");
-    refuseInsideSection(domains, "pipeline");
-    int workers = options.workers() == 0 ? domains.domains() : options.workers();
-    int chunk = options.chunkSize();
-    int bound =
-        options.maxInFlight() != 0
-            ? options.maxInFlight()
-            : (int) Math.min(Integer.MAX_VALUE, 4L * workers * chunk);
-    Semaphore room = new Semaphore(bound);
-    BlockingQueue<Chunk> todo = new LinkedBlockingQueue<>();
-    BlockingQueue<Chunk> done = new LinkedBlockingQueue<>();
-    Switch.run(
-        "pipeline",
-        sw -> {
-          sw.forkDaemon(() -> feed(source, chunk, room, todo, done));
-          for (int w = 0; w < workers; w++) {
-            sw.forkDaemon(
-                () -> {
-                  while (true) {
-                    Chunk c = take(todo);
-                    c.results =
-                        domains.run(
-                            () -> {
-                              Object[] out = new Object[c.items.length];
-                              for (int i = 0; i < out.length; i++) {
-                                Fiber.check();
-                                @SuppressWarnings("unchecked")
-                                A item = (A) c.items[i];
-                                try {
-                                  out[i] = work.apply(item);
-                                } catch (RuntimeException e) {
-                                  throw itemFailed(c.first + i, item, e);
-                                }
-                              }
-                              return out;
-                            });
-                    done.add(c);
-                  }
-                });
-          }
-          consume(done, options.ordered(), room, consumer);
-        });
-  }
-
-  /** A run of consecutive source items, and then their results. */
-  private static final class Chunk {
-    static final Object[] NONE = new Object[0];
-    final long seq;
-    final long first;
-    final Object[] items;
-    Object[] results;
-    final long total; // on the end marker only: the number of chunks
-
-    Chunk(long seq, long first, Object[] items, long total) {
-      this.seq = seq;
-      this.first = first;
-      this.items = items;
-      this.total = total;
-    }
-  }
-
-  private static <A> void feed(
-      Iterator<? extends A> source,
-      int chunk,
-      Semaphore room,
-      BlockingQueue<Chunk> todo,
-      BlockingQueue<Chunk> done) {
-    long seq = 0;
-    long pulled = 0;
-    List<Object> items = new ArrayList<>(chunk);
-    boolean exhausted = false;
-    while (!exhausted) {
-      acquire(room);
-      if (!source.hasNext()) {
-        room.release();
-        break;
-      }
-      items.add(source.next());
-      // Fill the chunk only with room already free: waiting with a part-filled chunk could wait
-      // for the consumer, which may be waiting for exactly these items.
-      while (items.size() < chunk && room.tryAcquire()) {
-        if (!source.hasNext()) {
-          room.release();
-          exhausted = true;
-          break;
-        }
-        items.add(source.next());
-      }
-      todo.add(new Chunk(seq++, pulled, items.toArray(), -1));
-      pulled += items.size();
-      items.clear();
-    }
-    done.add(new Chunk(-1, pulled, Chunk.NONE, seq));
-  }
-
-  private static <B> void consume(
-      BlockingQueue<Chunk> done, boolean ordered, Semaphore room, Consumer<? super B> consumer) {
-    long total = -1;
-    long consumed = 0;
-    long next = 0;
-    Map<Long, Chunk> early = new HashMap<>();
-    while (total < 0 || consumed < total) {
-      Chunk c = take(done);
-      if (c.seq < 0) {
-        total = c.total;
-        continue;
-      }
-      if (!ordered) {
-        deliver(c, room, consumer);
-        consumed++;
-        continue;
-      }
-      early.put(c.seq, c);
-      for (Chunk r; (r = early.remove(next)) != null; next++) {
-        deliver(r, room, consumer);
-        consumed++;
-      }
-    }
-  }
-
-  @SuppressWarnings("unchecked")
-  private static <B> void deliver(Chunk c, Semaphore room, Consumer<? super B> consumer) {
-    for (Object r : c.results) {
-      consumer.accept((B) r);
-      room.release();
-    }
+    Streaming.pipeline(Where.domains(domains), source, work, consumer, options, work);
   }
 
   /**
-   * The pipeline's consumer and the master wait in the calling thread for work done on the
-   * domains: on a domain of the same manager that wait would hold the very thread the work needs.
+   * {@link #pipeline(DomainManager, Iterator, Function, Consumer, PipelineOptions)} where {@code
+   * where} says: elsewhere than on domains each chunk of items travels with {@code work}, and the
+   * default number of workers is {@code where.parallelism()}.
    */
-  private static void refuseInsideSection(DomainManager domains, String what) {
-    if (domains.isDomainThread()) {
-      throw new IllegalStateException(
-          "Parallel."
-              + what
-              + " waits for its domains in the calling thread: call it from a fiber, not from"
-              + " inside a section of the same domain manager");
-    }
+  public static <A, B> void pipeline(
+      Where where,
+      Iterator<? extends A> source,
+      SerializableFunction<? super A, ? extends B> work,
+      Consumer<? super B> consumer,
+      PipelineOptions options) {
+    Streaming.pipeline(where, source, work, consumer, options, work);
   }
-
-  private static void acquire(Semaphore s) {
-    try {
-      s.acquire();
-    } catch (InterruptedException e) {
-      throw Interrupts.cancelledByInterrupt(e);
-    }
-  }
-
-  private static <T> T take(BlockingQueue<T> q) {
-    try {
-      return q.take();
-    } catch (InterruptedException e) {
-      throw Interrupts.cancelledByInterrupt(e);
-    }
-  }
-
-  // ---------------------------------------------------------------- compute
 
   /**
    * Master/worker computation: {@code worker} runs each task on a domain (at most one task per
@@ -680,81 +526,22 @@ public final class Parallel {
       Collection<? extends T> initialTasks,
       RetryPolicy retry) {
     Objects.requireNonNull(domains, "domains");
-    Objects.requireNonNull(worker, "worker");
-    Objects.requireNonNull(master, "master");
-    Objects.requireNonNull(initialTasks, "initialTasks");
-    Objects.requireNonNull(retry, "retry");
-    refuseInsideSection(domains, "compute");
-    BlockingQueue<Job<T>> todo = new LinkedBlockingQueue<>();
-    BlockingQueue<Job<T>> done = new LinkedBlockingQueue<>();
-    Switch.run(
-        "compute",
-        sw -> {
-          for (int w = 0; w < domains.domains(); w++) {
-            sw.forkDaemon(
-                () -> {
-                  while (true) {
-                    Job<T> j = take(todo);
-                    try {
-                      j.result = domains.run(() -> worker.apply(j.task));
-                      j.failure = null;
-                    } catch (Cancelled c) {
-                      throw c;
-                    } catch (RuntimeException e) {
-                      j.failure = e;
-                    }
-                    done.add(j);
-                  }
-                });
-          }
-          long created = 0;
-          ArrayDeque<Job<T>> fresh = new ArrayDeque<>();
-          for (T t : initialTasks) {
-            fresh.add(new Job<>(created++, t));
-          }
-          long pending = fresh.size();
-          todo.addAll(fresh);
-          while (pending > 0) {
-            Job<T> j = take(done);
-            if (j.failure != null) {
-              RuntimeException e = j.failure;
-              j.attempts++;
-              if (j.attempts < retry.maxAttempts() && retry.retryIf().test(e)) {
-                j.earlier.add(e);
-                todo.add(j);
-                continue;
-              }
-              ItemFailedException failed = new ItemFailedException(j.index, j.task, e);
-              for (Throwable prev : j.earlier) {
-                failed.addSuppressed(prev);
-              }
-              throw failed;
-            }
-            pending--;
-            @SuppressWarnings("unchecked")
-            R r = (R) j.result;
-            Collection<? extends T> more = master.onResult(j.task, r);
-            Objects.requireNonNull(more, "master returned null instead of a collection of tasks");
-            for (T t : more) {
-              todo.add(new Job<>(created++, t));
-              pending++;
-            }
-          }
-        });
+    Streaming.compute(Where.domains(domains), worker, master, initialTasks, retry);
   }
 
-  /** A task of {@link #compute} and its latest outcome. */
-  private static final class Job<T> {
-    final long index;
-    final T task;
-    final List<Throwable> earlier = new ArrayList<>(0);
-    int attempts;
-    Object result;
-    RuntimeException failure;
-
-    Job(long index, T task) {
-      this.index = index;
-      this.task = task;
-    }
+  /**
+   * {@link #compute(DomainManager, Function, Master, Collection, RetryPolicy)} where {@code where}
+   * says, at most {@code where.parallelism()} tasks at a time; elsewhere than on domains each task
+   * travels with {@code worker}. A task that failed because its host was lost is a failure like
+   * any other: {@code retry} decides whether it runs again (on another host, for a cluster), and
+   * only one attempt's result ever reaches {@code master}.
+   */
+  public static <T, R> void compute(
+      Where where,
+      SerializableFunction<? super T, ? extends R> worker,
+      Master<T, R> master,
+      Collection<? extends T> initialTasks,
+      RetryPolicy retry) {
+    Streaming.compute(where, worker, master, initialTasks, retry);
   }
 }

@@ -137,4 +137,56 @@ class WhereTest {
                   }
                 }));
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"domains", "workers"})
+  void pipelineAndComputeGiveTheSameResultsWhereverTheyRun(String kind) {
+    Eio.run(
+        env ->
+            Switch.run(
+                sw -> {
+                  Where where = where(kind, env, sw);
+                  List<Long> got = new ArrayList<>();
+                  Parallel.pipeline(
+                      where,
+                      IntStream.range(0, 200).boxed().iterator(),
+                      x -> (long) x * 3,
+                      got::add,
+                      PipelineOptions.defaults().withChunkSize(16));
+                  assertEquals(IntStream.range(0, 200).mapToObj(x -> (long) x * 3).toList(), got);
+                  // Collatz-like splitting: each task n > 1 makes tasks n / 2 and n - n / 2; the
+                  // leaves (n == 1) count the starting total exactly once each.
+                  long[] leaves = {0};
+                  Parallel.compute(
+                      where,
+                      (Integer n) -> n,
+                      (Integer task, Integer r) -> {
+                        if (r == 1) {
+                          leaves[0]++;
+                          return List.of();
+                        }
+                        return List.of(r / 2, r - r / 2);
+                      },
+                      List.of(40, 24),
+                      RetryPolicy.failFast());
+                  assertEquals(64, leaves[0]);
+                  ItemFailedException e =
+                      assertThrows(
+                          ItemFailedException.class,
+                          () ->
+                              Parallel.compute(
+                                  where,
+                                  (Integer n) -> {
+                                    if (n == 3) {
+                                      throw new IllegalStateException("three");
+                                    }
+                                    return n;
+                                  },
+                                  (Integer task, Integer r) -> List.<Integer>of(),
+                                  List.of(1, 2, 3),
+                                  RetryPolicy.failFast()));
+                  assertEquals(2, e.index());
+                  assertEquals("three", e.getCause().getMessage());
+                }));
+  }
 }

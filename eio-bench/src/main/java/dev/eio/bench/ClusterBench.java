@@ -1,0 +1,141 @@
+package dev.eio.bench;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.core.IExecutorService;
+import dev.eio.Eio;
+import dev.eio.Switch;
+import dev.eio.cluster.Cluster;
+import dev.eio.cluster.ClusterConfig;
+import dev.eio.cluster.LocalMembers;
+import dev.eio.parallel.Parallel;
+import dev.eio.workers.SerializationCodec;
+import java.io.Serializable;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+
+/**
+ * B9 (eio-cluster): a cluster of member JVMs on this machine, each limited to one core
+ * ({@code -XX:ActiveProcessorCount=1}), reached by a client, everything in one run.
+ *
+ * <ul>
+ *   <li>B9a: the round trip of an empty task to one member JVM, {@code Cluster.run} against
+ *       Hazelcast's own {@code IExecutorService.submitToMember(...).get()} on the same cluster.
+ *   <li>B9b: {@code Parallel.map} of a CPU-heavy function ({@code fib(n)} per item) on a cluster of
+ *       2 member JVMs against one of 1, beside the machine's capacity for 2 measured in the same
+ *       run as B4b does (2 platform threads each computing fib(n) against 1).
+ * </ul>
+ *
+ * <p>Arguments (all optional): {@code calls} per B9a measurement (default 300), {@code rounds}
+ * (default 7), {@code items} (default 16), {@code fibN} (default 30).
+ */
+public final class ClusterBench {
+  private ClusterBench() {}
+
+  /** Hazelcast's own empty task. */
+  record Noop() implements Callable<Object>, Serializable {
+    @Override
+    public Object call() {
+      return null;
+    }
+  }
+
+  static long fib(int n) {
+    return n < 2 ? n : fib(n - 1) + fib(n - 2);
+  }
+
+  public static void main(String[] args) throws Exception {
+    System.setProperty("hazelcast.logging.type", "none");
+    int calls = args.length > 0 ? Integer.parseInt(args[0]) : 300;
+    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 7;
+    int items = args.length > 2 ? Integer.parseInt(args[2]) : 16;
+    int fibN = args.length > 3 ? Integer.parseInt(args[3]) : 30;
+    System.out.printf(
+        "ClusterBench: %d cores, %d calls, %d rounds, %d items of fib(%d), java %s%n",
+        Runtime.getRuntime().availableProcessors(), calls, rounds, items, fibN, System.getProperty("java.version"));
+    Eio.run(
+        env ->
+            Switch.run(
+                sw -> {
+                  SerializationCodec codec = SerializationCodec.defaults().allowing(ClusterBench.class, Noop.class);
+                  List<String> oneCore = List.of("-XX:ActiveProcessorCount=1");
+                  LocalMembers one =
+                      LocalMembers.start(
+                          env, sw, ClusterConfig.local("b9-one-" + UUID.randomUUID()).withCodec(codec), 1, oneCore);
+                  LocalMembers two =
+                      LocalMembers.start(
+                          env, sw, ClusterConfig.local("b9-two-" + UUID.randomUUID()).withCodec(codec), 2, oneCore);
+                  Cluster c1 = Cluster.connect(env, sw, one.config());
+                  Cluster c2 = Cluster.connect(env, sw, two.config());
+                  Member m = c1.hazelcast().getCluster().getMembers().iterator().next();
+                  IExecutorService exec = c1.hazelcast().getExecutorService("eio");
+
+                  new Ratio("B9a round trip of an empty task, client to 1 member JVM", "ns/call")
+                      .add(
+                          "IExecutorService.submitToMember().get()",
+                          () ->
+                              perCall(
+                                  calls,
+                                  () -> {
+                                    try {
+                                      exec.submitToMember(new Noop(), m).get();
+                                    } catch (Exception e) {
+                                      throw new IllegalStateException(e);
+                                    }
+                                  }))
+                      .add("Cluster.run (ours)", () -> perCall(calls, () -> c1.run(() -> null)))
+                      .run(2, rounds);
+
+                  List<Integer> work = Collections.nCopies(items, fibN);
+                  long[] t1 = new long[rounds];
+                  long[] t2 = new long[rounds];
+                  long[] i1 = new long[rounds];
+                  long[] i2 = new long[rounds];
+                  for (int r = -1; r < rounds; r++) { // round -1 warms up
+                    long a = time(() -> Parallel.map(c1.where(), work, x -> fib(x)));
+                    long b = time(() -> Parallel.map(c2.where(), work, x -> fib(x)));
+                    long c = DomainBench.timeIndependent(1, fibN + 4);
+                    long d = DomainBench.timeIndependent(2, fibN + 4);
+                    if (r >= 0) {
+                      t1[r] = a;
+                      t2[r] = b;
+                      i1[r] = c;
+                      i2[r] = d;
+                    }
+                  }
+                  double speedup = (double) median(t1) / median(t2);
+                  double capacity = 2.0 * median(i1) / median(i2);
+                  System.out.printf(
+                      "%nB9b Parallel.map of %d x fib(%d) on member JVMs of one core each (%d rounds, medians)%n",
+                      items, fibN, rounds);
+                  System.out.println("| members | ms | speedup | capacity (2 threads x sequential) | speedup / capacity |");
+                  System.out.println("|---|---|---|---|---|");
+                  System.out.printf("| 1 | %.1f | 1.00 | 1.00 | 1.00 |%n", median(t1) / 1e6);
+                  System.out.printf(
+                      "| 2 | %.1f | %.2f | %.2f | %.2f |%n", median(t2) / 1e6, speedup, capacity, speedup / capacity);
+                  System.out.printf("  B9b speedup / capacity = %.2f (target >= 0.90)%n", speedup / capacity);
+                }));
+  }
+
+  private static long perCall(int calls, Runnable call) {
+    long t0 = System.nanoTime();
+    for (int i = 0; i < calls; i++) {
+      call.run();
+    }
+    return (System.nanoTime() - t0) / calls;
+  }
+
+  private static long time(Runnable body) {
+    long t0 = System.nanoTime();
+    body.run();
+    return System.nanoTime() - t0;
+  }
+
+  private static long median(long[] v) {
+    long[] s = v.clone();
+    Arrays.sort(s);
+    return s[s.length / 2];
+  }
+}
