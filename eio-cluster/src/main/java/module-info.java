@@ -7,5 +7,5 @@ module dev.eio.cluster {
   requires transitive dev.eio.core;
   requires transitive com.hazelcast.core;
 
-  // exports dev.eio.cluster once its first public type lands
+  exports dev.eio.cluster;
 }
