@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BinaryOperator;
 
 /**
@@ -403,23 +402,14 @@ public final class ClusterGroup {
 
   private Message take(String kind, int from) {
     IQueue<Message> q = inbound.get((kind.equals(USER) ? 0 : size()) + from);
-    while (true) {
-      checkBroken();
-      Message m = Remote.call(() -> q.poll(Remote.POLL_MILLIS, TimeUnit.MILLISECONDS));
-      if (m != null) {
-        return m;
-      }
-      String gone = view.gone().get(from);
-      if (gone != null) {
-        // It sent nothing more before leaving, unless it came between our poll and the event.
-        m = Remote.call(q::poll);
-        if (m == null) {
-          throw new GroupBrokenException(name, from, gone);
-        }
-        return m;
-      }
-      Fiber.check();
-    }
+    checkBroken();
+    return Remote.take(
+        q,
+        () -> {
+          checkBroken();
+          String gone = view.gone().get(from);
+          return gone == null ? null : new GroupBrokenException(name, from, gone);
+        });
   }
 
   private void checkBroken() {

@@ -1,9 +1,13 @@
 package dev.eio.internal.cluster.msg;
 
+import com.hazelcast.collection.IQueue;
 import com.hazelcast.core.HazelcastInstance;
 import dev.eio.Cancel;
+import dev.eio.Fiber;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * How eio-cluster calls Hazelcast from a fiber. A blocking Hazelcast call that is interrupted loses
@@ -42,5 +46,29 @@ public final class Remote {
           what + " name must be non-blank and without '*', got '" + name + "'");
     }
     return name;
+  }
+
+  /**
+   * Takes the head of {@code q}, waiting for it in steps of {@link #POLL_MILLIS} and checking for
+   * cancellation between them. After each empty step {@code ended} says whether to stop: null to
+   * wait on, else the exception to throw once one more look finds the queue empty (an item may
+   * have come between the step and the event that ended the wait).
+   */
+  public static <T> T take(IQueue<T> q, Supplier<? extends RuntimeException> ended) {
+    while (true) {
+      T item = call(() -> q.poll(POLL_MILLIS, TimeUnit.MILLISECONDS));
+      if (item != null) {
+        return item;
+      }
+      RuntimeException e = ended.get();
+      if (e != null) {
+        item = call(q::poll);
+        if (item == null) {
+          throw e;
+        }
+        return item;
+      }
+      Fiber.check();
+    }
   }
 }
