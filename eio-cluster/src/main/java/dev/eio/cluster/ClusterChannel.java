@@ -5,6 +5,7 @@ import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.collection.IQueue;
 import com.hazelcast.config.QueueConfig;
 import com.hazelcast.core.EntryEvent;
+import com.hazelcast.core.HazelcastException;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.listener.EntryAddedListener;
@@ -155,6 +156,8 @@ public final class ClusterChannel<T> implements Iterable<T> {
       throw e;
     }
     view = s;
+    // Joined a closing channel: registered as stopped, so it must never send.
+    stopped = s.phase() != Phase.OPEN;
     int max = capacity == Integer.MAX_VALUE ? 0 : capacity;
     Remote.call(
         () -> {
@@ -184,7 +187,7 @@ public final class ClusterChannel<T> implements Iterable<T> {
     for (Object e : events) {
       ChannelState s;
       if (e instanceof UUID gone) {
-        s = Remote.call(() -> states.executeOnKey(name, new ChannelOps.Leave(null, gone)));
+        s = dropHandlesOf(gone);
       } else if (e == REMOVED) {
         continue; // our leave, or a released channel whose state we keep
       } else {
@@ -194,6 +197,28 @@ public final class ClusterChannel<T> implements Iterable<T> {
       if (view.phase() != Phase.OPEN && !stopped) {
         stopSending();
         merge(Remote.call(() -> states.executeOnKey(name, new ChannelOps.Ack(handle))));
+      }
+    }
+  }
+
+  /**
+   * Drops the handles of a member that left, retrying while the cluster settles (the entry's
+   * partition may have been on that member): a silent handle would keep the channel from sealing.
+   */
+  private ChannelState dropHandlesOf(UUID gone) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return Remote.call(() -> states.executeOnKey(name, new ChannelOps.Leave(null, gone)));
+      } catch (HazelcastException ex) {
+        if (attempt == 40) {
+          throw ex;
+        }
+        Remote.call(
+            () -> {
+              Thread.sleep(Remote.POLL_MILLIS);
+              return null;
+            });
+        Fiber.check();
       }
     }
   }

@@ -18,7 +18,9 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BinaryOperator;
 
 /**
@@ -71,6 +73,9 @@ public final class ClusterGroup {
   private volatile GroupState view;
   private long collectives; // the number of the next collective; used by this rank's fibers
   private final List<IQueue<Message>> inbound = new ArrayList<>();
+  // Members seen leaving, by this member's own listener: a lost rank is noticed here even when
+  // the map update recording it has not arrived (or could not be made).
+  private final Set<UUID> departed = ConcurrentHashMap.newKeySet();
 
   /** What travels between ranks: the collective's number and name (null for send), the value. */
   private record Message(String tag, Object value) implements Serializable {
@@ -417,6 +422,14 @@ public final class ClusterGroup {
     if (v.broken() != null) {
       throw new GroupBrokenException(name, v.brokenRank(), v.broken());
     }
+    if (!departed.isEmpty()) {
+      for (int r = 0; r < v.size(); r++) {
+        UUID owner = v.owners().get(r);
+        if (owner != null && departed.contains(owner) && !v.gone().containsKey(r)) {
+          throw new GroupBrokenException(name, r, GroupState.lostMember(r, owner));
+        }
+      }
+    }
   }
 
   private void checkRank(String what, int r) {
@@ -471,6 +484,7 @@ public final class ClusterGroup {
     @Override
     public void memberRemoved(MembershipEvent e) {
       UUID gone = e.getMember().getUuid();
+      departed.add(gone);
       if (view.owners().contains(gone)) {
         // On a Hazelcast event thread: hand the map update off, do not block the listener.
         states.submitToKey(name, new GroupOps.MemberGone(gone)).thenAccept(s -> merge(s));

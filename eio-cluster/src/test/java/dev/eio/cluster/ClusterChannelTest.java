@@ -21,26 +21,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class ClusterChannelTest {
-  static TestCluster cluster;
-
-  @BeforeAll
-  static void start() {
-    cluster = new TestCluster(3);
-  }
-
-  @AfterAll
-  static void stop() {
-    cluster.close();
-  }
-
-  static HazelcastInstance m(int i) {
-    return cluster.member(i);
-  }
+class ClusterChannelTest extends OnThreeMembers {
 
   static String fresh() {
     return "ch-" + UUID.randomUUID();

@@ -21,22 +21,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class ClusterGroupTest {
-  static TestCluster cluster;
-
-  @BeforeAll
-  static void start() {
-    cluster = new TestCluster(3);
-  }
-
-  @AfterAll
-  static void stop() {
-    cluster.close();
-  }
+class ClusterGroupTest extends OnThreeMembers {
 
   static String fresh() {
     return "g-" + UUID.randomUUID();
@@ -102,6 +89,44 @@ class ClusterGroupTest {
     List<Integer> c = new ArrayList<>(a);
     c.addAll(b);
     return c;
+  }
+
+  /** The README's example, as written there, on the three members. */
+  @Test
+  void readmeExample() {
+    String sum = fresh();
+    String logName = fresh();
+    List<String> printed = java.util.Collections.synchronizedList(new ArrayList<>());
+    Switch.run(
+        top -> {
+          for (int i = 0; i < 3; i++) {
+            HazelcastInstance hazelcast = cluster.member(i);
+            top.fork(
+                () ->
+                    Switch.run(
+                        sw -> {
+                          ClusterGroup g = ClusterGroup.join(sw, hazelcast, sum, 3);
+                          ClusterChannel<String> log = ClusterChannel.open(sw, hazelcast, logName, 64);
+                          long mine =
+                              java.util.stream.LongStream.rangeClosed(1, 1_000_000)
+                                  .filter(x -> x % 3 == g.rank())
+                                  .sum();
+                          long total = g.allReduce(mine, Long::sum);
+                          log.send("rank " + g.rank() + " saw " + total);
+                          g.barrier();
+                          if (g.rank() == 0) {
+                            log.close();
+                            for (String line : log) {
+                              printed.add(line);
+                            }
+                          }
+                        }));
+          }
+        });
+    java.util.Collections.sort(printed);
+    assertEquals(
+        List.of("rank 0 saw 500000500000", "rank 1 saw 500000500000", "rank 2 saw 500000500000"),
+        printed);
   }
 
   @Test

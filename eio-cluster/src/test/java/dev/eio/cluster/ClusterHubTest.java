@@ -18,26 +18,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class ClusterHubTest {
-  static TestCluster cluster;
-
-  @BeforeAll
-  static void start() {
-    cluster = new TestCluster(3);
-  }
-
-  @AfterAll
-  static void stop() {
-    cluster.close();
-  }
-
-  static HazelcastInstance m(int i) {
-    return cluster.member(i);
-  }
+class ClusterHubTest extends OnThreeMembers {
 
   static String fresh() {
     return "hub-" + UUID.randomUUID();

@@ -80,7 +80,7 @@ public final class GroupOps {
       GroupState n = s;
       for (int r = 0; r < s.size(); r++) {
         if (owner.equals(s.owners().get(r)) && !s.gone().containsKey(r)) {
-          String why = "rank " + r + " lost its member " + owner + " (it left the cluster)";
+          String why = GroupState.lostMember(r, owner);
           n = n.leaving(r, why).breaking(r, why);
         }
       }

@@ -65,6 +65,11 @@ public record GroupState(
     return broken != null ? this : new GroupState(id, owners, gone, why, rank);
   }
 
+  /** Why rank {@code rank} is gone when its member {@code owner} left the cluster. */
+  public static String lostMember(int rank, UUID owner) {
+    return "rank " + rank + " lost its member " + owner + " (it left the cluster)";
+  }
+
   /** The name of the queue that carries messages of {@code kind} from one rank to another. */
   public String queue(String kind, int from, int to) {
     return "eio.group." + id + "." + kind + "." + from + "." + to;
