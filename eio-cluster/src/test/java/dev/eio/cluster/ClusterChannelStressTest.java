@@ -48,6 +48,14 @@ class ClusterChannelStressTest extends OnThreeMembers {
     assertTrue(cancelled.get() > 0, "the chaos cancelled no operation: the test proves nothing");
   }
 
+  /** Now and then a pause longer than one 25 ms wait step of the peers. */
+  private static void pause(SplittableRandom r) {
+    if (r.nextInt(12) == 0) {
+      Cancel.protect(() -> Thread.sleep(30 + r.nextInt(30)));
+      Fiber.check();
+    }
+  }
+
   private static void round(long seed, AtomicInteger cancelled) {
     SplittableRandom rnd = new SplittableRandom(seed);
     String name = "stress-" + UUID.randomUUID();
@@ -75,9 +83,11 @@ class ClusterChannelStressTest extends OnThreeMembers {
           for (int m = 0; m < 3; m++) {
             ClusterChannel<Integer> ch = handles.get(m);
             int slot = m;
+            SplittableRandom pauses = new SplittableRandom(seeds[slot]);
             sw.fork(
                 () -> {
                   for (int j = 0; j < ITEMS; ) {
+                    pause(pauses); // receivers then wait on an empty channel: cancellable
                     int item = slot * ITEMS + j;
                     try {
                       Cancel.sub(
@@ -101,9 +111,11 @@ class ClusterChannelStressTest extends OnThreeMembers {
                     }
                   }
                 });
+            SplittableRandom rests = new SplittableRandom(seeds[3 + slot]);
             sw.fork(
                 () -> {
                   while (true) {
+                    pause(rests); // senders then wait on a full channel: cancellable
                     try {
                       received.get(slot).add(Cancel.subCall(
                           ctx -> {
@@ -127,10 +139,16 @@ class ClusterChannelStressTest extends OnThreeMembers {
           sw.forkDaemon(
               () -> {
                 while (true) {
-                  Cancel.protect(() -> Thread.sleep(chaos.nextInt(4)));
-                  Cancel.Context c = running.get(chaos.nextInt(6));
-                  if (c != null) {
-                    c.cancel(new RuntimeException("chaos"));
+                  // Often: an operation lasts a round trip (a fraction of a millisecond) or a 25 ms wait.
+                  Cancel.protect(() -> Thread.sleep(chaos.nextInt(3)));
+                  // The first running operation from a random slot on.
+                  int from = chaos.nextInt(6);
+                  for (int k = 0; k < 6; k++) {
+                    Cancel.Context c = running.get((from + k) % 6);
+                    if (c != null) {
+                      c.cancel(new RuntimeException("chaos"));
+                      break;
+                    }
                   }
                   Fiber.check();
                 }
