@@ -33,7 +33,7 @@ public final class HubWire {
     @Serial private static final long serialVersionUID = 1L;
   }
 
-  /** A party left, or was lost with its member ({@code lost}). */
+  /** A party left, was disconnected by the hub, or was lost with its member. */
   public record Leave(long party) implements Serializable {
     @Serial private static final long serialVersionUID = 1L;
   }
