@@ -3,7 +3,7 @@ package dev.eio.cluster;
 import dev.eio.Eio;
 import dev.eio.Env;
 import dev.eio.Switch;
-import dev.eio.cluster.internal.HazelcastSetup;
+import dev.eio.internal.cluster.core.HazelcastSetup;
 import dev.eio.workers.Hub;
 import dev.eio.workers.HubEvent;
 import dev.eio.workers.HubFunction;

@@ -278,7 +278,7 @@ class ClusterTest {
 
   @Test
   void aClientGivenAnUnreachableAddressFailsInBoundedTimeNamingIt() {
-    int port = dev.eio.cluster.internal.HazelcastSetup.freePort("127.0.0.1");
+    int port = dev.eio.internal.cluster.core.HazelcastSetup.freePort("127.0.0.1");
     Eio.run(
         env ->
             Switch.run(

@@ -25,7 +25,7 @@ final class SharedCluster implements AutoCloseable {
     List<String> addresses = new ArrayList<>();
     List<Integer> ports = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      int p = dev.eio.cluster.internal.HazelcastSetup.freePort("127.0.0.1");
+      int p = dev.eio.internal.cluster.core.HazelcastSetup.freePort("127.0.0.1");
       ports.add(p);
       addresses.add("127.0.0.1:" + p);
     }

@@ -1,10 +1,11 @@
 package dev.eio.cluster;
 
 import com.hazelcast.config.Config;
-import com.hazelcast.config.JoinConfig;
-import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import dev.eio.internal.cluster.core.HazelcastSetup;
+import dev.eio.internal.cluster.core.Wire;
+import dev.eio.workers.SerializationCodec;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -13,10 +14,20 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * In-JVM Hazelcast members for tests: loopback TCP-IP join on free ports chosen now, multicast
- * and phone-home off, a unique cluster name, Hazelcast logging off. One per test class.
+ * In-JVM Hazelcast members for tests, configured as eio's own members are (loopback TCP-IP join on
+ * free ports chosen now, multicast and phone-home off, Hazelcast logging off, the worker codec on
+ * the wire), under a unique cluster name. One per test class.
  */
 final class TestCluster implements AutoCloseable {
+  /** The codec of every test member: the defaults plus the classes of the tests that use it. */
+  private static final Wire WIRE =
+      new Wire(SerializationCodec.defaults()
+          .allowing(
+              ClusterChannelTest.class,
+              ClusterChannelStressTest.class,
+              ClusterGroupTest.class,
+              ClusterHubTest.class));
+
   private final String clusterName = "eio-test-" + UUID.randomUUID();
   private final List<Integer> ports = new ArrayList<>();
   final List<HazelcastInstance> members = new ArrayList<>();
@@ -42,27 +53,24 @@ final class TestCluster implements AutoCloseable {
     return members.get(i);
   }
 
+  /**
+   * A member configured as {@link Cluster#join} configures one (the worker codec in place of Java
+   * serialization, so what these tests send crosses the same allow-list as in production), with
+   * faster failure detection for tests that terminate a member.
+   */
   private Config config(int index) {
-    Config c = new Config();
-    c.setClusterName(clusterName);
-    c.setProperty("hazelcast.phone.home.enabled", "false");
-    c.setProperty("hazelcast.socket.bind.any", "false");
-    c.setProperty("hazelcast.logging.type", "none");
-    c.setProperty("hazelcast.shutdownhook.enabled", "false");
-    // Fast detection of a terminated member, fast (re)partitioning for small test clusters.
+    List<String> all = new ArrayList<>();
+    for (int p : ports) {
+      all.add("127.0.0.1:" + p);
+    }
+    Config c =
+        HazelcastSetup.member(
+            clusterName, clusterName + "-" + index, "127.0.0.1", ports.get(index), all, WIRE, false);
+    c.setProperty("hazelcast.wait.seconds.before.join", "0");
     c.setProperty("hazelcast.heartbeat.interval.seconds", "1");
     c.setProperty("hazelcast.max.no.heartbeat.seconds", "5");
     c.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
-    NetworkConfig net = c.getNetworkConfig();
-    net.setPort(ports.get(index)).setPortAutoIncrement(false);
-    net.getInterfaces().setEnabled(true).addInterface("127.0.0.1");
-    JoinConfig join = net.getJoin();
-    join.getMulticastConfig().setEnabled(false);
-    join.getAutoDetectionConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(true);
-    for (int p : ports) {
-      join.getTcpIpConfig().addMember("127.0.0.1:" + p);
-    }
+    c.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
     return c;
   }
 

@@ -1,4 +1,4 @@
-package dev.eio.cluster.internal;
+package dev.eio.internal.cluster.core;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastInstanceAware;

@@ -1,4 +1,4 @@
-package dev.eio.cluster.internal;
+package dev.eio.internal.cluster.core;
 
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;

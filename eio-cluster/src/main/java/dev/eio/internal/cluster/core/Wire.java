@@ -1,4 +1,4 @@
-package dev.eio.cluster.internal;
+package dev.eio.internal.cluster.core;
 
 import dev.eio.workers.Codec;
 import dev.eio.workers.CodecException;
@@ -102,9 +102,20 @@ public final class Wire implements Serializable {
     return (Outcome) o;
   }
 
-  /** Anything else on the cluster, read with the codec's list plus Hazelcast's own classes. */
+  /**
+   * Anything else on the cluster, read with the codec's list plus the engine's classes: Hazelcast's
+   * own and eio-cluster's (the state and entry processors of channels, hubs and groups, and their
+   * exceptions), which every member must read whatever its users allowed.
+   */
   Object decodeOther(byte[] bytes) {
-    return codec.decode(bytes, c -> c.getName().startsWith("com.hazelcast."));
+    return codec.decode(bytes, Wire::engine);
+  }
+
+  private static boolean engine(Class<?> c) {
+    String name = c.getName();
+    return name.startsWith("com.hazelcast.")
+        || name.startsWith("dev.eio.internal.cluster.msg.")
+        || c.getPackageName().equals("dev.eio.cluster");
   }
 
   byte[] encodeOther(Object value) {
