@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * longer be found through it. A stopped process cannot fork, so once a level is stopped the list
  * of its children is final; and a stopped parent cannot reap its children, so none of the pids we
  * go on to signal can be reused by an unrelated process in between. Then everything is killed,
- * deepest level first, and the killed descendants are awaited, so none still runs when this
+ * deepest level first, and the killed processes are awaited, so none still runs when this
  * returns. See ADR 12 and ADR 22.
  */
 public final class ProcessTree {
@@ -64,8 +64,9 @@ public final class ProcessTree {
   /**
    * Sends {@code SIGKILL} to every descendant of every process in {@code roots} and to those
    * processes, after stopping them all, and waits (at most about a second each for the stop and
-   * the kill) until the killed descendants are dead. Roots that have exited are only killed (a
-   * no-op). Not interruptible: an interrupt that arrives meanwhile is set again on return.
+   * the kill) until all of them are dead; a dead root may be a zombie still, which the JDK reaps.
+   * Roots that have exited are only killed (a no-op). Not interruptible: an interrupt that
+   * arrives meanwhile is set again on return.
    *
    * <p>The roots are killed through their {@link ProcessHandle}, which unlike {@link
    * Process#destroyForcibly} leaves their pipes open, so what a reader had not read yet is still
@@ -103,6 +104,7 @@ public final class ProcessTree {
       // The roots through the JDK: it checks their start time and leaves their pipes open.
       for (ProcessHandle r : roots) {
         r.destroyForcibly();
+        killed.add(r.pid()); // dead, not yet reaped, is enough: the JDK reaps them
       }
       ProcTable.await(killed, ProcTable::isDead, WAIT_NANOS, interrupted);
       if (interrupted[0]) {

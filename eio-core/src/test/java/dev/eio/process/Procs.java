@@ -47,6 +47,17 @@ final class Procs {
         .toList();
   }
 
+  /** Whether {@code pid} is a process that is neither a zombie nor stopped. */
+  static boolean isRunning(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      char state = stat.charAt(stat.lastIndexOf(')') + 2);
+      return state != 'Z' && state != 'X' && state != 'T';
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   /**
    * The pids of live processes (zombies left aside) one of whose command-line arguments contains
    * {@code part}, read from {@code /proc} (a shell's script names what it runs).

@@ -3,17 +3,14 @@ package dev.eio.process;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.eio.internal.process.Signals;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Ends switches whose three children fork in a loop, round after round: after each, no process
- * of any tree may be left and no loop may have finished its forks. Prints how long each end took
+ * of any tree may be left. Prints how long each end took
  * and the median (measured, not asserted). Raise the round count with {@code
  * -Deio.stress.iterations=N}.
  */
@@ -22,17 +19,13 @@ class SwitchEndStressTest {
   private static final int ROUNDS = Integer.getInteger("eio.stress.iterations", 3);
 
   @Test
-  void everyRoundLeavesNoProcessOfAnyTree(@TempDir Path tmp) throws Exception {
+  void everyRoundLeavesNoProcessOfAnyTree() {
     SwitchEndTest t = new SwitchEndTest();
     List<Double> ms = new ArrayList<>();
     for (int round = 0; round < ROUNDS; round++) {
-      Path dir = Files.createDirectory(tmp.resolve("round-" + round));
       String mark = SwitchEndTest.mark();
-      ms.add(t.endThreeForkingTrees(mark, dir) / 1e6);
+      ms.add(t.endThreeForkingTrees(mark) / 1e6);
       assertEquals(List.of(), Procs.aliveWithArgumentPart(mark), "round " + round);
-      try (var done = Files.list(dir)) {
-        assertEquals(List.of(), done.toList(), "round " + round + ": loops went on forking");
-      }
     }
     List<Double> sorted = ms.stream().sorted().toList();
     System.out.printf(
