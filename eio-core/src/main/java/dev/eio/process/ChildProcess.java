@@ -206,7 +206,12 @@ public final class ChildProcess {
   private <T> T require(T flow, String which) {
     if (flow == null) {
       throw new IllegalStateException(
-          which + " of " + CommandText.of(command) + " is not a pipe: spawn it with " + which + "(Stdio.pipe())");
+          which
+              + " of "
+              + CommandText.of(command)
+              + " is not a pipe: spawn it with "
+              + which
+              + "(Stdio.pipe())");
     }
     return flow;
   }

@@ -22,7 +22,8 @@ public final class ExecutableNotFoundException extends RuntimeException {
    * message shows at most a few hundred characters of each; {@link #executable()} has it all.
    */
   public ExecutableNotFoundException(String executable, String where) {
-    super("executable not found: " + CommandText.of(executable) + " (" + CommandText.of(where) + ")");
+    super(
+        "executable not found: " + CommandText.of(executable) + " (" + CommandText.of(where) + ")");
     this.executable = executable;
   }
 

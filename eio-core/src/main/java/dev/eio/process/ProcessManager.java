@@ -130,9 +130,8 @@ public final class ProcessManager {
     try {
       process = pb.start();
     } catch (IOException e) {
-      throw new UncheckedIOException(
-          "could not start " + CommandText.of(resolved) + ": " + CommandText.of(String.valueOf(e.getMessage())),
-          e);
+      String why = CommandText.of(String.valueOf(e.getMessage()));
+      throw new UncheckedIOException("could not start " + CommandText.of(resolved) + ": " + why, e);
     }
     List<Promise<Void>> outputPumps = new ArrayList<>();
     Promise<Void> outPump = o.stdout() instanceof Stdio.To ? Promise.create() : null;

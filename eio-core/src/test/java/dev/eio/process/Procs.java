@@ -67,7 +67,8 @@ final class Procs {
     try (var dirs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
       for (Path d : dirs) {
         try {
-          String cmdline = Files.readString(d.resolve("cmdline"), java.nio.charset.StandardCharsets.ISO_8859_1);
+          String cmdline =
+              Files.readString(d.resolve("cmdline"), java.nio.charset.StandardCharsets.ISO_8859_1);
           if (!cmdline.contains(part)) {
             continue;
           }

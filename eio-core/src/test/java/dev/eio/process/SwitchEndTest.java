@@ -34,7 +34,8 @@ class SwitchEndTest {
     return List.of(
         "sh",
         "-c",
-        "i=0; while [ $i -lt " + count + " ]; do sh -c 'sleep " + mark + "' & i=$((i+1)); done; wait");
+        "i=0; while [ $i -lt " + count + " ]; do sh -c 'sleep " + mark + "' & i=$((i+1)); done;"
+            + " wait");
   }
 
   static String mark() {

@@ -56,7 +56,7 @@ public final class ProcTable {
     return out;
   }
 
-  /** Whether no thread of process {@code pid} can run any more: all stopped, or the process dead. */
+  /** Whether no thread of process {@code pid} can run any more: all stopped, or it is dead. */
   public static boolean isStopped(long pid) {
     Path dir = PROC.resolve(Long.toString(pid));
     String stat = stat(dir);
@@ -93,7 +93,8 @@ public final class ProcTable {
    * without {@code /proc}. Not interruptible: an interrupt meanwhile is reported through {@code
    * interrupted[0]}.
    */
-  public static void await(List<Long> pids, LongPredicate done, long maxNanos, boolean[] interrupted) {
+  public static void await(
+      List<Long> pids, LongPredicate done, long maxNanos, boolean[] interrupted) {
     if (!HAS_PROC) {
       return;
     }

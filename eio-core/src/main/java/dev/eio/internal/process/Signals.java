@@ -32,7 +32,8 @@ public abstract sealed class Signals {
   private static final int SIGKILL = 9;
   // Pids per kill command, well under any argument-length limit.
   private static final int PIDS_PER_COMMAND = 1000;
-  private static final Signals BEST = NativeSignals.load().map(s -> (Signals) s).orElseGet(Command::new);
+  private static final Signals BEST =
+      NativeSignals.load().map(s -> (Signals) s).orElseGet(Command::new);
 
   Signals() {}
 
@@ -104,7 +105,8 @@ public abstract sealed class Signals {
         MethodHandle h =
             linker.downcallHandle(
                 symbol.get(),
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+                FunctionDescriptor.of(
+                    ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
         return Optional.of(new NativeSignals(h));
       } catch (Throwable t) {
         // No FFM here (an older or restricted runtime): the command does the same, slower.
