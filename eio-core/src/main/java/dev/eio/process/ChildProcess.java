@@ -14,7 +14,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A child process started by {@link ProcessManager#spawn}: it belongs to the switch it was
- * spawned in, and is killed (with its descendants) and reaped when that switch ends.
+ * spawned in, and is killed (with its descendants) and reaped when that switch ends, in one pass
+ * with the switch's other children (see {@link ProcessManager} for what is stopped and how fast;
+ * a double-forked daemon that left the tree before the end is not).
  *
  * <p><b>Guarantees.</b> {@link #await()} waits for the exit and for the output pumps ({@link
  * Stdio#to}) to have copied everything; it is cancellable, and cancelling it does not kill the
@@ -111,8 +113,9 @@ public final class ChildProcess {
 
   /**
    * Sends signal {@code signal} to the process (not to its descendants). {@code SIGTERM} (15) and
-   * {@code SIGKILL} (9) go through the JDK; other signals through the {@code kill} command, which
-   * costs a short-lived process. Does nothing once the process has exited.
+   * {@code SIGKILL} (9) go through the JDK's {@link ProcessHandle}, which leaves the pipes open;
+   * other signals through the {@code kill} command, which costs a short-lived process. Does
+   * nothing once the process has exited.
    *
    * @return whether the signal was sent (false when the process had already exited)
    * @throws IllegalArgumentException when {@code signal} is not between 1 and 64
@@ -125,8 +128,10 @@ public final class ChildProcess {
       return false;
     }
     switch (signal) {
-      case 9 -> process.destroyForcibly();
-      case 15 -> process.destroy();
+      // Through the handle: Process.destroy would also close the pipes, and a reader would lose
+      // what the process wrote before it died (or while it handles SIGTERM).
+      case 9 -> process.toHandle().destroyForcibly();
+      case 15 -> process.toHandle().destroy();
       default -> sendWithKillCommand(signal);
     }
     return true;
@@ -149,9 +154,11 @@ public final class ChildProcess {
   }
 
   /**
-   * Kills the process and its descendants with {@code SIGKILL}, as the switch does when it ends.
-   * The tree is first stopped with {@code SIGSTOP} (through the {@code kill} command, one
-   * short-lived process per level of the tree), so a process forked meanwhile is not missed.
+   * Kills the process and its descendants with {@code SIGKILL}, as the switch does when it ends,
+   * and waits until the killed descendants are dead. The tree is first stopped with {@code
+   * SIGSTOP} one level at a time (through {@code kill(2)} when eio has native access, else the
+   * {@code kill} command, one short-lived process per level), so a process forked meanwhile is
+   * not missed. The pipes stay open: what the process wrote before it died can still be read.
    * Does nothing once the process has exited.
    */
   public void kill() {
@@ -199,7 +206,12 @@ public final class ChildProcess {
   private <T> T require(T flow, String which) {
     if (flow == null) {
       throw new IllegalStateException(
-          which + " of " + command + " is not a pipe: spawn it with " + which + "(Stdio.pipe())");
+          which
+              + " of "
+              + CommandText.of(command)
+              + " is not a pipe: spawn it with "
+              + which
+              + "(Stdio.pipe())");
     }
     return flow;
   }
@@ -248,7 +260,7 @@ public final class ChildProcess {
     return "ChildProcess[pid "
         + process.pid()
         + ", "
-        + command
+        + CommandText.of(command)
         + ", "
         + s.map(ExitStatus::toString).orElse("running")
         + "]";

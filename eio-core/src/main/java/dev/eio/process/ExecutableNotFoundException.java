@@ -17,9 +17,13 @@ public final class ExecutableNotFoundException extends RuntimeException {
 
   private final String executable;
 
-  /** The executable {@code executable} was not found; {@code where} says where we looked. */
+  /**
+   * The executable {@code executable} was not found; {@code where} says where we looked. The
+   * message shows at most a few hundred characters of each; {@link #executable()} has it all.
+   */
   public ExecutableNotFoundException(String executable, String where) {
-    super("executable not found: " + executable + " (" + where + ")");
+    super(
+        "executable not found: " + CommandText.of(executable) + " (" + CommandText.of(where) + ")");
     this.executable = executable;
   }
 

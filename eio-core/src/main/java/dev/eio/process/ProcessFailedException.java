@@ -6,7 +6,8 @@ import java.util.List;
  * A process run by {@link ProcessManager#run} or {@link ProcessManager#parseOut} did not succeed:
  * it exited with a non-zero code or was killed by a signal.
  *
- * <p>The message names the command, the status and the tail of what the process wrote to its
+ * <p>The message names the command (cut to a few hundred characters, saying how much was cut:
+ * {@link #command()} has all of it), the status and the tail of what the process wrote to its
  * standard error (at most the last 4 KiB), so a failure in a log explains itself.
  *
  * <pre>{@code
@@ -33,7 +34,7 @@ public final class ProcessFailedException extends RuntimeException {
   }
 
   private static String message(List<String> command, ExitStatus status, String tail) {
-    String s = "command " + command + " " + status;
+    String s = "command " + CommandText.of(command) + " " + status;
     return tail.isEmpty() ? s + " (no output on stderr)" : s + "; stderr ends with:\n" + tail;
   }
 

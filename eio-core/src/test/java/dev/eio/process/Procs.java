@@ -46,4 +46,43 @@ final class Procs {
         .filter(pid -> !goneOrDeadOrphan(pid))
         .toList();
   }
+
+  /** Whether {@code pid} is a process that is neither a zombie nor stopped. */
+  static boolean isRunning(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      char state = stat.charAt(stat.lastIndexOf(')') + 2);
+      return state != 'Z' && state != 'X' && state != 'T';
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /**
+   * The pids of live processes (zombies left aside) one of whose command-line arguments contains
+   * {@code part}, read from {@code /proc} (a shell's script names what it runs).
+   */
+  static List<Long> aliveWithArgumentPart(String part) {
+    List<Long> found = new java.util.ArrayList<>();
+    try (var dirs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+      for (Path d : dirs) {
+        try {
+          String cmdline =
+              Files.readString(d.resolve("cmdline"), java.nio.charset.StandardCharsets.ISO_8859_1);
+          if (!cmdline.contains(part)) {
+            continue;
+          }
+          String stat = Files.readString(d.resolve("stat"));
+          if (stat.charAt(stat.lastIndexOf(')') + 2) != 'Z') {
+            found.add(Long.parseLong(d.getFileName().toString()));
+          }
+        } catch (IOException e) {
+          // exited while we looked
+        }
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return found;
+  }
 }
