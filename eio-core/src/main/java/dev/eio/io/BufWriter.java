@@ -28,7 +28,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * write. A failed sink
  * write (or one cancelled part-way, after which nobody knows which bytes arrived) makes the writer
  * unusable: the failure is thrown by the next {@code write}, {@code flush} or {@code close}, and
- * the buffered bytes are dropped. With a flusher, only the flusher writes buffered bytes to the
+ * the buffered bytes are dropped (after a cancelled write, a fiber that is cancelled too gets
+ * {@link Cancelled}, any other an {@link IllegalStateException}). With a flusher, only the flusher writes buffered bytes to the
  * sink, so cancelling a writer fiber never cuts a batch; a write larger than the capacity is
  * written by its own fiber. Waiting for the sink (flush, a full buffer) is a cancellation
  * point; a write cancelled while waiting has copied nothing. Memory is at most twice the capacity.
@@ -364,12 +365,16 @@ public final class BufWriter implements AutoCloseable {
 
   private void throwFailure() {
     Throwable f = failure;
-    failureReported = true;
     if (f instanceof Cancelled c) {
-      // The cancelled fiber got its Cancelled; to anyone else this is a broken writer.
+      // The cancelled fiber got its Cancelled. A fiber cancelled as well (a timeout around the
+      // switch that owns the flusher) gets its own, so the timeout is not taken for a failure;
+      // to anyone else this is a broken writer.
+      Interrupts.check();
+      failureReported = true;
       throw new IllegalStateException(
           "BufWriter unusable: a write to the sink was cancelled part-way", c);
     }
+    failureReported = true;
     if (f instanceof Error e) {
       throw e;
     }

@@ -199,6 +199,39 @@ class BufWriterTest {
   }
 
   @Test
+  void aFiberCancelledTogetherWithTheFlusherGetsCancelledNotABrokenWriter() {
+    // A timeout around a switch that owns a writer cancels the flusher in the middle of its sink
+    // write and the writing fiber too: the writing fiber must see its cancellation (the timeout),
+    // not a broken writer that would escape the timeout as a failure. Found by the soak.
+    CountingSink sink = new CountingSink(true);
+    RuntimeException why = new RuntimeException("deadline");
+    BufWriter[] writer = new BufWriter[1];
+    Cancelled c =
+        assertThrows(
+            Cancelled.class,
+            () ->
+                Cancel.sub(
+                    ctx ->
+                        Switch.run(
+                            sw -> {
+                              BufWriter w = BufWriter.of(sw, sink);
+                              writer[0] = w;
+                              w.writeString("first");
+                              sink.entered.await(); // the flusher holds "first" in the sink
+                              Cancel.protect(
+                                  () -> {
+                                    ctx.cancel(why); // the flusher's sink write and this fiber
+                                    await().until(() -> w.toString().contains("failed"));
+                                  });
+                              w.writeString("second"); // room in the buffer: no wait
+                            })));
+    assertSame(why, c.reason());
+    // To a fiber that is not cancelled, the writer is broken.
+    assertThrows(IllegalStateException.class, () -> writer[0].writeString("third"));
+    assertEquals(List.of(), sink.calls());
+  }
+
+  @Test
   void aWriterOutlivingItsFlusherSendsTheBufferItself() {
     CountingSink sink = new CountingSink(false);
     BufWriter w = Switch.call(sw -> BufWriter.of(sw, sink));
