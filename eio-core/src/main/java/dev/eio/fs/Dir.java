@@ -41,14 +41,26 @@ import java.util.function.Function;
  *
  * <p><b>Guarantees.</b> {@code env.fs()} (the whole file system: absolute paths allowed) and
  * {@code env.cwd()} (the working directory) are not confined; {@code openDir} on any directory
- * gives a confined one. Paths use {@code /} and are relative to the directory; links are
- * resolved one component at a time against the directory's real path, so a link that stays
- * inside is followed and one that leaves, even in passing, is refused. The check happens before
- * the operation: a concurrent process that swaps a checked directory for a link in between can
- * defeat it (ADR 12 explains the limit). Failures are {@link FsException} kinds carrying the path
- * as given. Open files ({@link #openIn}, {@link #openOut}) belong to a switch and are closed
- * when it ends. File operations are blocking calls that check for cancellation first; the JDK
- * does not interrupt file system calls in progress.
+ * gives a confined one. Paths use {@code /} and are relative to the directory. A confined
+ * directory holds its directory open and resolves each component relative to the directory
+ * opened before it, never following a link in the kernel: a link is read and its target walked
+ * the same way, so one that stays inside is followed and one that leaves, even in passing, is
+ * refused; {@code ..} goes back to the directory the walk came from. The operation then acts on
+ * the last name inside the directory the walk holds open. So the guarantee holds while other
+ * threads or processes rename directories or swap them for links: nothing is checked and then
+ * looked up again by name (ADR 20). It needs Linux on x86_64 or aarch64, {@code /proc/self/fd}
+ * and native access for {@code dev.eio.core} ({@code --enable-native-access=dev.eio.core}, or
+ * {@code ALL-UNNAMED} on the class path); elsewhere {@link #of} and {@link #openDir} fail with
+ * an {@link FsException} rather than give a weaker promise. Each confined {@code Dir} keeps one
+ * file descriptor open until it is garbage collected.
+ *
+ * <p>Failures are {@link FsException} kinds carrying the path as given, and where the walk
+ * stopped and why ({@code not found: a/b/c (at "a/b": no such file or directory)}); a name no
+ * file can have (a lone surrogate) is an {@link FsException} naming the argument. Open files
+ * ({@link #openIn}, {@link #openOut}) belong to a switch and are closed when it ends. File
+ * operations are blocking calls that check for cancellation first; reads and writes of open
+ * files are cancellation points (see {@link FileIn}); the JDK does not interrupt other file
+ * system calls in progress.
  *
  * <pre>{@code
  * Eio.run(env -> {
@@ -163,23 +175,22 @@ public final class Dir {
     if (path == null) {
       throw new NullPointerException(arg);
     }
+    boolean ascii = true;
     for (int i = 0; i < path.length(); i++) {
       char c = path.charAt(i);
       if (c == '\0') {
         throw new IllegalArgumentException(arg + " must not contain NUL, got \"" + path + "\"");
       }
-      if (c >= 0x80 && !encodable(path)) {
-        throw new FsException(
-            "invalid path",
-            path,
-            "argument '" + arg + "' " + unencodable(path) + ", which no file name can hold",
-            null);
-      }
+      ascii &= c < 0x80;
     }
-  }
-
-  private static boolean encodable(String path) {
-    return Beneath.nameCharset().newEncoder().canEncode(path);
+    // The JDK would throw InvalidPathException (or, for a path it encodes, silently replace).
+    if (!ascii && !Beneath.nameCharset().newEncoder().canEncode(path)) {
+      throw new FsException(
+          "invalid path",
+          path,
+          "argument '" + arg + "' " + unencodable(path) + ", which no file name can hold",
+          null);
+    }
   }
 
   /** Describes the first character of {@code path} that file names cannot carry. */

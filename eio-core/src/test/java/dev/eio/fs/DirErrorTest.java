@@ -63,9 +63,11 @@ class DirErrorTest {
     // Unconfined directories check names the same way.
     var fs = assertThrows(FsException.class, () -> Dir.fileSystem().stat("/tmp/\uDBFF"));
     assertTrue(fs.getMessage().contains("lone surrogate U+DBFF"), fs.getMessage());
-    // A proper pair is a fine name.
-    dir.save("emoji-\uD83D\uDE00", "x", Create.EXCLUSIVE);
-    assertEquals("x", dir.loadString("emoji-\uD83D\uDE00"));
+    // A proper pair is a fine name, where file names are UTF-8 (not in the C locale).
+    if (dev.eio.internal.fs.Beneath.nameCharset().newEncoder().canEncode("\uD83D\uDE00")) {
+      dir.save("emoji-\uD83D\uDE00", "x", Create.EXCLUSIVE);
+      assertEquals("x", dir.loadString("emoji-\uD83D\uDE00"));
+    }
   }
 
   /**
