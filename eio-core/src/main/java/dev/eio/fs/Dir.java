@@ -2,6 +2,10 @@ package dev.eio.fs;
 
 import dev.eio.Switch;
 import dev.eio.internal.Interrupts;
+import dev.eio.internal.fs.Beneath;
+import dev.eio.internal.fs.Beneath.Last;
+import dev.eio.internal.fs.Beneath.Walk;
+import dev.eio.internal.fs.WalkException;
 import dev.eio.io.BufReader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -23,10 +27,8 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFileAttributes;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Deque;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
@@ -39,14 +41,26 @@ import java.util.function.Function;
  *
  * <p><b>Guarantees.</b> {@code env.fs()} (the whole file system: absolute paths allowed) and
  * {@code env.cwd()} (the working directory) are not confined; {@code openDir} on any directory
- * gives a confined one. Paths use {@code /} and are relative to the directory; links are
- * resolved one component at a time against the directory's real path, so a link that stays
- * inside is followed and one that leaves, even in passing, is refused. The check happens before
- * the operation: a concurrent process that swaps a checked directory for a link in between can
- * defeat it (ADR 12 explains the limit). Failures are {@link FsException} kinds carrying the path
- * as given. Open files ({@link #openIn}, {@link #openOut}) belong to a switch and are closed
- * when it ends. File operations are blocking calls that check for cancellation first; the JDK
- * does not interrupt file system calls in progress.
+ * gives a confined one. Paths use {@code /} and are relative to the directory. A confined
+ * directory holds its directory open and resolves each component relative to the directory
+ * opened before it, never following a link in the kernel: a link is read and its target walked
+ * the same way, so one that stays inside is followed and one that leaves, even in passing, is
+ * refused; {@code ..} goes back to the directory the walk came from. The operation then acts on
+ * the last name inside the directory the walk holds open. So the guarantee holds while other
+ * threads or processes rename directories or swap them for links: nothing is checked and then
+ * looked up again by name (ADR 20). It needs Linux on x86_64 or aarch64, {@code /proc/self/fd}
+ * and native access for {@code dev.eio.core} ({@code --enable-native-access=dev.eio.core}, or
+ * {@code ALL-UNNAMED} on the class path); elsewhere {@link #of} and {@link #openDir} fail with
+ * an {@link FsException} rather than give a weaker promise. Each confined {@code Dir} keeps one
+ * file descriptor open until it is garbage collected.
+ *
+ * <p>Failures are {@link FsException} kinds carrying the path as given, and where the walk
+ * stopped and why ({@code not found: a/b/c (at "a/b": no such file or directory)}); a name no
+ * file can have (a lone surrogate) is an {@link FsException} naming the argument. Open files
+ * ({@link #openIn}, {@link #openOut}) belong to a switch and are closed when it ends. File
+ * operations are blocking calls that check for cancellation first; reads and writes of open
+ * files are cancellation points (see {@link FileIn}); the JDK does not interrupt other file
+ * system calls in progress.
  *
  * <pre>{@code
  * Eio.run(env -> {
@@ -58,14 +72,12 @@ import java.util.function.Function;
  * }</pre>
  */
 public final class Dir {
-  private static final int MAX_LINKS = 40; // Linux's own limit on links followed in one lookup
+  private final Path root; // the real path when opened (confined: for messages and outside code)
+  private final Beneath beneath; // the open root of a confined directory, null when unconfined
 
-  private final Path root; // a real path (no links) when confined
-  private final boolean confined;
-
-  private Dir(Path root, boolean confined) {
+  private Dir(Path root, Beneath beneath) {
     this.root = root;
-    this.confined = confined;
+    this.beneath = beneath;
   }
 
   /**
@@ -73,6 +85,8 @@ public final class Dir {
    *
    * @throws FsException.NotFound when it does not exist
    * @throws FsException.NotADirectory when it is not a directory
+   * @throws FsException when confinement cannot be guaranteed on this platform (see the class
+   *     comment)
    */
   public static Dir of(Path dir) {
     if (dir == null) {
@@ -88,160 +102,182 @@ public final class Dir {
     if (!Files.isDirectory(real)) {
       throw new FsException.NotADirectory(name, null);
     }
-    return new Dir(real, true);
+    return confined(real, name);
+  }
+
+  private static Dir confined(Path real, String name) {
+    try {
+      return new Dir(real, Beneath.open(real));
+    } catch (UnsupportedOperationException e) {
+      throw new FsException(
+          "confinement cannot be guaranteed on this platform, refused",
+          name,
+          e.getMessage(),
+          new IOException(e.getMessage(), e));
+    } catch (IOException e) {
+      throw error(e, name);
+    }
   }
 
   /** The whole file system, unconfined: absolute paths and {@code ..} are allowed. */
   public static Dir fileSystem() {
-    return new Dir(Path.of("/"), false);
+    return new Dir(Path.of("/"), null);
   }
 
   /** This JVM's working directory, unconfined (absolute paths and {@code ..} are allowed). */
   public static Dir workingDirectory() {
-    return new Dir(Path.of("").toAbsolutePath(), false);
+    return new Dir(Path.of("").toAbsolutePath(), null);
   }
 
   /** Whether this capability is confined to its directory. */
   public boolean isConfined() {
-    return confined;
+    return beneath != null;
   }
 
   /**
    * The operating system's path for {@code path} inside this directory, checked as any operation
    * would (links followed), for handing to code outside eio, such as a process's working
-   * directory. What that code does with it is not confined.
+   * directory. What that code does with it is not confined, and the name may have changed by
+   * the time it is used.
    */
   public Path nativePath(String path) {
-    return resolve(path, true);
+    try (Walk w = walk(path, "path", Last.FOLLOW)) {
+      return Path.of(w.nativePath());
+    } catch (IOException e) {
+      throw error(e, path);
+    }
   }
 
   // ------------------------------------------------------------------ path resolution
 
   /**
-   * The path to operate on: for a confined directory, walked one component at a time from the
-   * real root; a link is replaced by its target (unless it is the last component and {@code
-   * followLast} is false) and the walk never steps above the root.
+   * Where {@code path} (the argument {@code arg}) leads. Confined: walked beneath the open root,
+   * each component from the descriptor of the one before (see {@link Beneath}); the walk's
+   * descriptors stay open until it is closed. Unconfined: resolved by name.
    */
-  private Path resolve(String path, boolean followLast) {
-    checkName(path);
+  private Walk walk(String path, String arg, Last last) {
+    checkName(path, arg);
     Interrupts.check();
-    if (!confined) {
-      return root.resolve(path);
+    if (beneath == null) {
+      return Beneath.plain(root, path);
     }
     if (path.startsWith("/")) {
       throw new FsException.EscapeAttempt(path, "absolute path in a confined directory");
     }
-    Deque<String> pending = new ArrayDeque<>();
-    push(pending, path);
-    Path cur = root;
-    int links = 0;
-    while (!pending.isEmpty()) {
-      String c = pending.pop();
-      // As the kernel does: whatever follows a name (even '.', '..' or a trailing '/') needs
-      // that name to be an existing directory; cur has no links, so no link is followed here.
-      if (cur != root && !Files.isDirectory(cur, LinkOption.NOFOLLOW_LINKS)) {
-        if (!Files.exists(cur, LinkOption.NOFOLLOW_LINKS)) {
-          throw new FsException.NotFound(path, null);
-        }
-        throw new FsException.NotADirectory(path, null);
-      }
-      if (c.isEmpty() || c.equals(".")) {
-        continue;
-      }
-      if (c.equals("..")) {
-        if (cur.equals(root)) {
-          throw new FsException.EscapeAttempt(path, "'..' climbs above the directory");
-        }
-        cur = cur.getParent();
-        continue;
-      }
-      Path next = cur.resolve(c);
-      if ((!pending.isEmpty() || followLast) && Files.isSymbolicLink(next)) {
-        if (++links > MAX_LINKS) {
-          throw new FsException(
-              "too many symbolic links", path, new FileSystemException(next.toString()));
-        }
-        Path target;
-        try {
-          target = Files.readSymbolicLink(next);
-        } catch (IOException e) {
-          throw error(e, path);
-        }
-        if (target.isAbsolute()) {
-          // Allowed only when it names a place under the real root; the rest is walked as usual.
-          if (!target.startsWith(root)) {
-            throw new FsException.EscapeAttempt(
-                path, "symbolic link " + relative(next) + " points outside, to " + target);
-          }
-          cur = root;
-          push(pending, root.relativize(target).toString());
-        } else {
-          push(pending, target.toString());
-        }
-        continue;
-      }
-      cur = next;
-    }
-    return cur;
-  }
-
-  /** Puts the components of {@code p} in front of the pending ones, in order. */
-  private static void push(Deque<String> pending, String p) {
-    String[] parts = p.split("/", -1);
-    for (int i = parts.length - 1; i >= 0; i--) {
-      pending.push(parts[i]);
+    try {
+      return beneath.walk(path, last);
+    } catch (IOException e) {
+      throw error(e, path);
     }
   }
 
-  private String relative(Path p) {
-    return root.relativize(p).toString();
-  }
-
-  private static void checkName(String path) {
+  private static void checkName(String path, String arg) {
     if (path == null) {
-      throw new NullPointerException("path");
+      throw new NullPointerException(arg);
     }
-    if (path.indexOf('\0') >= 0) {
-      throw new IllegalArgumentException("path must not contain NUL, got \"" + path + "\"");
+    boolean ascii = true;
+    for (int i = 0; i < path.length(); i++) {
+      char c = path.charAt(i);
+      if (c == '\0') {
+        throw new IllegalArgumentException(arg + " must not contain NUL, got \"" + path + "\"");
+      }
+      ascii &= c < 0x80;
+    }
+    // The JDK would throw InvalidPathException (or, for a path it encodes, silently replace).
+    if (!ascii && !Beneath.nameCharset().newEncoder().canEncode(path)) {
+      throw new FsException(
+          "invalid path",
+          path,
+          "argument '" + arg + "' " + unencodable(path) + ", which no file name can hold",
+          null);
     }
   }
 
-  /** The JDK exception {@code e} about {@code path} as one of our kinds. */
+  /** Describes the first character of {@code path} that file names cannot carry. */
+  private static String unencodable(String path) {
+    var encoder = Beneath.nameCharset().newEncoder();
+    for (int i = 0; i < path.length(); i = path.offsetByCodePoints(i, 1)) {
+      int cp = path.codePointAt(i);
+      if (Character.isSurrogate((char) cp)) {
+        return String.format("has a lone surrogate U+%04X at index %d", cp, i);
+      }
+      if (!encoder.canEncode(Character.toString(cp))) {
+        return String.format(
+            "has U+%04X at index %d, not encodable in %s", cp, i, Beneath.nameCharset());
+      }
+    }
+    return "cannot be encoded in " + Beneath.nameCharset();
+  }
+
+  /** The exception {@code e} about {@code path} as one of our kinds, saying where and why. */
   static FsException error(IOException e, String path) {
-    if (e instanceof NoSuchFileException) {
-      return new FsException.NotFound(path, e);
-    }
-    if (e instanceof FileAlreadyExistsException) {
-      return new FsException.AlreadyExists(path, e);
-    }
-    if (e instanceof AccessDeniedException) {
-      return new FsException.PermissionDenied(path, e);
-    }
-    if (e instanceof NotDirectoryException) {
-      return new FsException.NotADirectory(path, e);
-    }
-    if (e instanceof DirectoryNotEmptyException) {
-      return new FsException.NotEmpty(path, e);
+    if (e instanceof WalkException w) {
+      String at = w.getMessage();
+      return switch (w.kind()) {
+        case NOT_FOUND -> new FsException.NotFound(path, at, w);
+        case NOT_A_DIRECTORY -> new FsException.NotADirectory(path, at, w);
+        case PERMISSION_DENIED -> new FsException.PermissionDenied(path, at, w);
+        case ESCAPE -> new FsException.EscapeAttempt(path, at);
+        case OTHER -> new FsException("lookup failed", path, at, w);
+      };
     }
     String reason = e instanceof FileSystemException fse ? fse.getReason() : null;
+    if (e instanceof NoSuchFileException) {
+      return new FsException.NotFound(path, lower(reason, "no such file or directory"), e);
+    }
+    if (e instanceof FileAlreadyExistsException) {
+      return new FsException.AlreadyExists(path, lower(reason, "file exists"), e);
+    }
+    if (e instanceof AccessDeniedException) {
+      return new FsException.PermissionDenied(path, lower(reason, "permission denied"), e);
+    }
+    if (e instanceof NotDirectoryException) {
+      return new FsException.NotADirectory(path, lower(reason, "not a directory"), e);
+    }
+    if (e instanceof DirectoryNotEmptyException) {
+      return new FsException.NotEmpty(path, lower(reason, "directory not empty"), e);
+    }
     if (reason != null) {
       // The JDK reports some errno values only through the reason text (strerror).
+      String why = lower(reason, null);
       switch (reason) {
         case "Not a directory":
-          return new FsException.NotADirectory(path, e);
+          return new FsException.NotADirectory(path, why, e);
         case "Permission denied", "Operation not permitted":
-          return new FsException.PermissionDenied(path, e);
+          return new FsException.PermissionDenied(path, why, e);
         case "Directory not empty":
-          return new FsException.NotEmpty(path, e);
+          return new FsException.NotEmpty(path, why, e);
         case "File exists":
-          return new FsException.AlreadyExists(path, e);
+          return new FsException.AlreadyExists(path, why, e);
         case "No such file or directory":
-          return new FsException.NotFound(path, e);
+          return new FsException.NotFound(path, why, e);
         default:
           break;
       }
+      if (reason.startsWith("Too many levels of symbolic links")) {
+        // Only the last name is opened with O_NOFOLLOW after the walk followed its links.
+        return new FsException(
+            "is a symbolic link", path, "it became one during the operation, not followed", e);
+      }
+      return new FsException(why, path, e);
     }
-    return new FsException(reason != null ? reason : String.valueOf(e.getMessage()), path, e);
+    return new FsException(String.valueOf(e.getMessage()), path, e);
+  }
+
+  private static String lower(String reason, String fallback) {
+    if (reason == null || reason.isEmpty()) {
+      return fallback;
+    }
+    return Character.toLowerCase(reason.charAt(0)) + reason.substring(1);
+  }
+
+  private static void refuseRoot(Walk w, String path) {
+    if (w.isRoot()) {
+      throw new IllegalArgumentException(
+          "path must name an entry inside the directory, not the directory itself, got \""
+              + path
+              + "\"");
+    }
   }
 
   // ------------------------------------------------------------------ directories
@@ -253,16 +289,19 @@ public final class Dir {
    * @throws FsException.NotADirectory when it is not a directory
    */
   public Dir openDir(String path) {
-    Path p = resolve(path, true);
-    if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
-      throw new FsException.NotFound(path, null);
-    }
-    if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-      throw new FsException.NotADirectory(path, null);
-    }
-    try {
-      // Resolving left no link in p, so its real path is p itself: the new root stays inside.
-      return new Dir(p.toRealPath(), true);
+    try (Walk w = walk(path, "path", Last.DIRECTORY)) {
+      if (beneath == null) {
+        Path p = w.self();
+        if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+          throw new FsException.NotFound(path, null);
+        }
+        if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+          throw new FsException.NotADirectory(path, null);
+        }
+        return confined(p.toRealPath(), path);
+      }
+      // The new root is the directory the walk holds open, not whatever its name leads to now.
+      return new Dir(Path.of(w.nativePath()), w.openAsRoot());
     } catch (IOException e) {
       throw error(e, path);
     }
@@ -272,9 +311,9 @@ public final class Dir {
    * The names of the entries of directory {@code path}, sorted, without {@code .} and {@code ..}.
    */
   public List<String> readDir(String path) {
-    Path p = resolve(path, true);
     List<String> names = new ArrayList<>();
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(p)) {
+    try (Walk w = walk(path, "path", Last.DIRECTORY);
+        DirectoryStream<Path> ds = Files.newDirectoryStream(w.self())) {
       for (Path e : ds) {
         names.add(e.getFileName().toString());
       }
@@ -291,9 +330,11 @@ public final class Dir {
    * @throws FsException.AlreadyExists when the path exists
    */
   public void mkdir(String path) {
-    Path p = resolve(path, false);
-    try {
-      Files.createDirectory(p);
+    try (Walk w = walk(path, "path", Last.NOFOLLOW)) {
+      if (w.isRoot()) {
+        throw new FsException.AlreadyExists(path, null);
+      }
+      Files.createDirectory(w.named());
     } catch (IOException e) {
       throw error(e, path);
     }
@@ -305,8 +346,8 @@ public final class Dir {
    * @throws FsException.NotADirectory when a component exists and is not a directory
    */
   public void mkdirs(String path) {
-    checkName(path);
-    // One level at a time, each checked: a link created mid-way cannot carry us outside.
+    checkName(path, "path");
+    // One level at a time, each walked afresh: a link created mid-way cannot carry us outside.
     StringBuilder prefix = new StringBuilder();
     for (String c : path.split("/")) {
       if (c.isEmpty()) {
@@ -316,18 +357,20 @@ public final class Dir {
         prefix.append('/');
       }
       prefix.append(c);
-      Path p = resolve(prefix.toString(), true);
-      if (Files.isDirectory(p)) {
-        continue;
-      }
-      try {
-        Files.createDirectory(p);
-      } catch (FileAlreadyExistsException e) {
-        if (!Files.isDirectory(p)) {
-          throw new FsException.NotADirectory(prefix.toString(), e);
+      String sofar = prefix.toString();
+      try (Walk w = walk(sofar, "path", Last.FOLLOW)) {
+        if (Files.isDirectory(w.self())) {
+          continue;
+        }
+        try {
+          Files.createDirectory(w.named());
+        } catch (FileAlreadyExistsException e) {
+          if (!Files.isDirectory(w.self())) {
+            throw new FsException.NotADirectory(sofar, "exists and is not a directory", e);
+          }
         }
       } catch (IOException e) {
-        throw error(e, prefix.toString());
+        throw error(e, sofar);
       }
     }
   }
@@ -339,15 +382,15 @@ public final class Dir {
    * @throws FsException.NotADirectory when it is not a directory
    */
   public void rmdir(String path) {
-    Path p = resolve(path, false);
-    refuseRoot(p, path);
-    if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-      if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
-        throw new FsException.NotFound(path, null);
+    try (Walk w = walk(path, "path", Last.NOFOLLOW)) {
+      refuseRoot(w, path);
+      Path p = w.named();
+      if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+          throw new FsException.NotFound(path, "no such file or directory", null);
+        }
+        throw new FsException.NotADirectory(path, "not a directory", null);
       }
-      throw new FsException.NotADirectory(path, null);
-    }
-    try {
       Files.delete(p);
     } catch (IOException e) {
       throw error(e, path);
@@ -359,15 +402,24 @@ public final class Dir {
    * A missing path is {@link FsException.NotFound}.
    */
   public void rmtree(String path) {
-    Path p = resolve(path, false);
-    refuseRoot(p, path);
-    if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
-      throw new FsException.NotFound(path, null);
+    try (Walk w = walk(path, "path", Last.NOFOLLOW)) {
+      refuseRoot(w, path);
+      Path p = w.named();
+      if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+        throw new FsException.NotFound(path, "no such file or directory", null);
+      }
+      if (beneath != null) {
+        w.removeTree();
+      } else {
+        removeTree(p, path);
+      }
+    } catch (IOException e) {
+      throw error(e, path);
     }
-    removeTree(p, path);
   }
 
-  private void removeTree(Path p, String name) {
+  /** Unconfined removal, by name. */
+  private static void removeTree(Path p, String name) {
     Interrupts.check();
     if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
       try (DirectoryStream<Path> ds = Files.newDirectoryStream(p)) {
@@ -387,15 +439,6 @@ public final class Dir {
     }
   }
 
-  private void refuseRoot(Path p, String path) {
-    if (p.equals(root)) {
-      throw new IllegalArgumentException(
-          "path must name an entry inside the directory, not the directory itself, got \""
-              + path
-              + "\"");
-    }
-  }
-
   // ------------------------------------------------------------------ entries
 
   /** {@link #stat(String, boolean)} following a final symbolic link. */
@@ -408,8 +451,8 @@ public final class Dir {
    * ({@link FileStat.Kind#SYMLINK}); links before it are always followed (and confined).
    */
   public FileStat stat(String path, boolean follow) {
-    Path p = resolve(path, follow);
-    try {
+    try (Walk w = walk(path, "path", follow ? Last.FOLLOW : Last.NOFOLLOW)) {
+      Path p = w.self();
       BasicFileAttributes a;
       int perms = -1;
       try {
@@ -456,13 +499,19 @@ public final class Dir {
     if (toDir == null) {
       throw new NullPointerException("toDir");
     }
-    Path src = resolve(from, false);
-    refuseRoot(src, from);
-    Path dst = toDir.resolve(to, false);
-    try {
-      Files.move(src, dst, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw error(e, e instanceof NoSuchFileException n && dst.toString().equals(n.getFile()) ? to : from);
+    checkName(to, "to");
+    try (Walk src = walk(from, "from", Last.NOFOLLOW)) {
+      refuseRoot(src, from);
+      try (Walk dst = toDir.walk(to, "to", Last.NOFOLLOW)) {
+        refuseRoot(dst, to);
+        Path d = dst.named();
+        try {
+          Files.move(src.named(), d, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+          boolean isTo = e instanceof NoSuchFileException n && d.toString().equals(n.getFile());
+          throw error(e, isTo ? to : from);
+        }
+      }
     }
   }
 
@@ -472,12 +521,12 @@ public final class Dir {
    * @throws FsException when it is a directory (use {@link #rmdir})
    */
   public void unlink(String path) {
-    Path p = resolve(path, false);
-    refuseRoot(p, path);
-    if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-      throw new FsException("is a directory (use rmdir or rmtree)", path, null);
-    }
-    try {
+    try (Walk w = walk(path, "path", Last.NOFOLLOW)) {
+      refuseRoot(w, path);
+      Path p = w.named();
+      if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+        throw new FsException("is a directory (use rmdir or rmtree)", path, null);
+      }
       Files.delete(p);
     } catch (IOException e) {
       throw error(e, path);
@@ -494,9 +543,12 @@ public final class Dir {
     if (target == null) {
       throw new NullPointerException("target");
     }
-    Path p = resolve(link, false);
-    try {
-      Files.createSymbolicLink(p, Path.of(target));
+    checkName(target, "target");
+    try (Walk w = walk(link, "link", Last.NOFOLLOW)) {
+      if (w.isRoot()) {
+        throw new FsException.AlreadyExists(link, null);
+      }
+      Files.createSymbolicLink(w.named(), Path.of(target));
     } catch (IOException e) {
       throw error(e, link);
     }
@@ -506,9 +558,21 @@ public final class Dir {
 
   /** The contents of file {@code path}. */
   public byte[] load(String path) {
-    Path p = resolve(path, true);
-    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+    try (FileChannel ch = open(path, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))) {
       return readAll(ch, path);
+    } catch (IOException e) {
+      throw error(e, path);
+    }
+  }
+
+  /**
+   * Opens the file {@code path} leads to. The walk followed any links in its last name, so it is
+   * opened with {@code NOFOLLOW_LINKS} (a link swapped in since is refused) relative to the
+   * directory the walk holds.
+   */
+  private FileChannel open(String path, Set<OpenOption> options) {
+    try (Walk w = walk(path, "path", Last.FOLLOW)) {
+      return FileChannel.open(w.self(), options);
     } catch (IOException e) {
       throw error(e, path);
     }
@@ -551,8 +615,7 @@ public final class Dir {
     if (data == null) {
       throw new NullPointerException("data");
     }
-    Path p = resolve(path, true);
-    try (FileChannel ch = FileChannel.open(p, writeOptions(create))) {
+    try (FileChannel ch = open(path, writeOptions(create))) {
       ByteBuffer b = ByteBuffer.wrap(data);
       while (b.hasRemaining()) {
         ch.write(b);
@@ -574,7 +637,7 @@ public final class Dir {
     if (create == null) {
       throw new NullPointerException("create");
     }
-    // NOFOLLOW_LINKS: resolution replaced every link it saw; a link appearing since is refused.
+    // NOFOLLOW_LINKS: the walk replaced every link it saw; a link appearing since is refused.
     return switch (create) {
       case NEVER -> Set.of(StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
       case IF_MISSING ->
@@ -597,14 +660,8 @@ public final class Dir {
     if (sw == null) {
       throw new NullPointerException("sw");
     }
-    Path p = resolve(path, true);
     sw.check();
-    FileChannel ch;
-    try {
-      ch = FileChannel.open(p, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
-    } catch (IOException e) {
-      throw error(e, path);
-    }
+    FileChannel ch = open(path, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
     return new FileIn(sw, ch, path);
   }
 
@@ -614,14 +671,8 @@ public final class Dir {
       throw new NullPointerException("sw");
     }
     Set<OpenOption> options = writeOptions(create);
-    Path p = resolve(path, true);
     sw.check();
-    FileChannel ch;
-    try {
-      ch = FileChannel.open(p, options);
-    } catch (IOException e) {
-      throw error(e, path);
-    }
+    FileChannel ch = open(path, options);
     return new FileOut(sw, ch, path);
   }
 
@@ -654,6 +705,6 @@ public final class Dir {
 
   @Override
   public String toString() {
-    return "Dir[" + root + (confined ? ", confined" : "") + "]";
+    return "Dir[" + root + (beneath != null ? ", confined" : "") + "]";
   }
 }

@@ -29,8 +29,19 @@ public class FsException extends UncheckedIOException {
    * {@code cause} is the JDK's exception, or {@code null} when our own check found the problem.
    */
   public FsException(String what, String path, IOException cause) {
-    super(what + ": " + path, cause != null ? cause : new IOException(what + ": " + path));
+    this(what, path, null, cause);
+  }
+
+  /** As the public constructor, with {@code detail} (where and why, when known) in the message. */
+  FsException(String what, String path, String detail, IOException cause) {
+    super(
+        message(what, path, detail),
+        cause != null ? cause : new IOException(message(what, path, detail)));
     this.path = path;
+  }
+
+  private static String message(String what, String path, String detail) {
+    return what + ": " + path + (detail == null ? "" : " (" + detail + ")");
   }
 
   /** The path the failed operation was given, relative to its directory capability. */
@@ -46,6 +57,10 @@ public class FsException extends UncheckedIOException {
     public AlreadyExists(String path, IOException cause) {
       super("already exists", path, cause);
     }
+
+    AlreadyExists(String path, String detail, IOException cause) {
+      super("already exists", path, detail, cause);
+    }
   }
 
   /** The path, or one of its parent directories, does not exist. */
@@ -55,6 +70,10 @@ public class FsException extends UncheckedIOException {
     /** {@code path} does not exist. */
     public NotFound(String path, IOException cause) {
       super("not found", path, cause);
+    }
+
+    NotFound(String path, String detail, IOException cause) {
+      super("not found", path, detail, cause);
     }
   }
 
@@ -66,6 +85,10 @@ public class FsException extends UncheckedIOException {
     public PermissionDenied(String path, IOException cause) {
       super("permission denied", path, cause);
     }
+
+    PermissionDenied(String path, String detail, IOException cause) {
+      super("permission denied", path, detail, cause);
+    }
   }
 
   /** The path, or a component of it, is not a directory where one is needed. */
@@ -76,6 +99,10 @@ public class FsException extends UncheckedIOException {
     public NotADirectory(String path, IOException cause) {
       super("not a directory", path, cause);
     }
+
+    NotADirectory(String path, String detail, IOException cause) {
+      super("not a directory", path, detail, cause);
+    }
   }
 
   /** A directory to remove with {@code rmdir} still has entries. */
@@ -85,6 +112,10 @@ public class FsException extends UncheckedIOException {
     /** The directory {@code path} is not empty. */
     public NotEmpty(String path, IOException cause) {
       super("directory not empty", path, cause);
+    }
+
+    NotEmpty(String path, String detail, IOException cause) {
+      super("directory not empty", path, detail, cause);
     }
   }
 
