@@ -1,5 +1,6 @@
 package dev.eio.internal;
 
+import dev.eio.workers.DecodeLimits;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -18,7 +19,35 @@ public final class WorkerFrames {
   private WorkerFrames() {}
 
   static final int MAGIC = 0xE10F_0001;
-  private static final int MAX_PAYLOAD = 1 << 30;
+
+  /** The largest frame from the parent, which is trusted: the largest {@code maxBytes} allowed. */
+  public static final int MAX_PAYLOAD = (int) DecodeLimits.MAX_BYTES_LIMIT;
+
+  /**
+   * Room for the text of a {@link #FAILURE} (class name, message, stack trace) besides the
+   * encoded exception; {@link #encodeFailure} keeps the text within it.
+   */
+  static final int FAILURE_TEXT_ROOM = 1 << 20;
+
+  /** The most characters of an exception's message a {@link #FAILURE} carries as text. */
+  private static final int MESSAGE_CHARS_KEPT = 64 << 10;
+
+  /** A frame that no honest peer sends: bad magic, or a length over the limit. */
+  public static final class CorruptStream extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    CorruptStream(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * The largest frame a parent reads from a worker whose codec has {@code limits}: one encoded
+   * value, plus the text of a failure.
+   */
+  public static int maxReplyFrame(DecodeLimits limits) {
+    return (int) Math.min(limits.maxBytes() + FAILURE_TEXT_ROOM, Integer.MAX_VALUE - 8);
+  }
 
   /** Parent to worker, first frame: the codec, in plain Java serialization (parent is trusted). */
   public static final byte CODEC = 0;
@@ -67,8 +96,14 @@ public final class WorkerFrames {
     out.flush();
   }
 
-  /** Reads one frame, or returns null at end of stream between frames. */
-  public static Frame read(DataInputStream in) throws IOException {
+  /**
+   * Reads one frame of at most {@code maxPayload} bytes, or returns null at end of stream between
+   * frames. The length is checked before anything is allocated.
+   *
+   * @throws CorruptStream when the frame is not one (bad magic) or is longer than {@code
+   *     maxPayload}
+   */
+  public static Frame read(DataInputStream in, int maxPayload) throws IOException {
     int magic;
     try {
       magic = in.readInt();
@@ -76,7 +111,7 @@ public final class WorkerFrames {
       return null;
     }
     if (magic != MAGIC) {
-      throw new IOException(
+      throw new CorruptStream(
           "corrupt worker stream: expected a frame, got 0x"
               + Integer.toHexString(magic)
               + " (something wrote to the worker's file descriptor 1 outside System.out)");
@@ -84,8 +119,13 @@ public final class WorkerFrames {
     byte type = in.readByte();
     long id = in.readLong();
     int len = in.readInt();
-    if (len < 0 || len > MAX_PAYLOAD) {
-      throw new IOException("corrupt worker stream: frame length " + len);
+    if (len < 0 || len > maxPayload) {
+      throw new CorruptStream(
+          "corrupt worker stream: a frame of "
+              + len
+              + " bytes, over the limit of "
+              + maxPayload
+              + " (the codec's maxBytes and room for an exception's text)");
     }
     byte[] payload = in.readNBytes(len);
     if (payload.length != len) {
@@ -107,33 +147,65 @@ public final class WorkerFrames {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     DataOutputStream out = new DataOutputStream(bytes);
     writeString(out, failure.getClass().getName());
-    writeString(out, failure.getMessage());
-    StackTraceElement[] stack = failure.getStackTrace();
-    out.writeInt(stack.length);
-    for (StackTraceElement e : stack) {
-      writeString(out, e.getClassName());
-      writeString(out, e.getMethodName());
-      writeString(out, e.getFileName());
-      out.writeInt(e.getLineNumber());
+    String message = failure.getMessage();
+    if (message != null && message.length() > MESSAGE_CHARS_KEPT) {
+      message =
+          message.substring(0, MESSAGE_CHARS_KEPT)
+              + " [... "
+              + (message.length() - MESSAGE_CHARS_KEPT)
+              + " more characters]";
     }
+    writeString(out, message);
+    // Keep the text within its room: the outermost frames of a huge stack are dropped.
+    StackTraceElement[] stack = failure.getStackTrace();
+    ByteArrayOutputStream frames = new ByteArrayOutputStream();
+    DataOutputStream framesOut = new DataOutputStream(frames);
+    int kept = 0;
+    for (StackTraceElement e : stack) {
+      if (bytes.size() + frames.size() > FAILURE_TEXT_ROOM / 2) {
+        break;
+      }
+      writeString(framesOut, e.getClassName());
+      writeString(framesOut, e.getMethodName());
+      writeString(framesOut, e.getFileName());
+      framesOut.writeInt(e.getLineNumber());
+      kept++;
+    }
+    out.writeInt(kept);
+    frames.writeTo(out);
     out.writeInt(encoded.length);
     out.write(encoded);
     out.flush();
     return bytes.toByteArray();
   }
 
-  /** Decodes a {@link #FAILURE} payload. */
+  /**
+   * Decodes a {@link #FAILURE} payload. Every count is checked against the bytes left before
+   * anything is allocated: a forged count is an {@link IOException}, never a huge array.
+   */
   public static RemoteFailure decodeFailure(byte[] payload) throws IOException {
-    DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload));
+    ByteArrayInputStream bytes = new ByteArrayInputStream(payload);
+    DataInputStream in = new DataInputStream(bytes);
     String className = readString(in);
     String message = readString(in);
-    StackTraceElement[] stack = new StackTraceElement[in.readInt()];
+    // Each element takes at least 16 bytes: three string lengths and a line number.
+    StackTraceElement[] stack = new StackTraceElement[checkCount(in.readInt(), bytes.available() / 16)];
     for (int i = 0; i < stack.length; i++) {
       stack[i] =
           new StackTraceElement(readString(in), readString(in), readString(in), in.readInt());
     }
-    byte[] encoded = in.readNBytes(in.readInt());
+    byte[] encoded = in.readNBytes(checkCount(in.readInt(), bytes.available()));
+    if (className == null) {
+      throw new IOException("corrupt failure reply: no class name");
+    }
     return new RemoteFailure(className, message, stack, encoded);
+  }
+
+  private static int checkCount(int count, int max) throws IOException {
+    if (count < 0 || count > max) {
+      throw new IOException("corrupt failure reply: a count of " + count + ", at most " + max + " fit");
+    }
+    return count;
   }
 
   // writeUTF is limited to 64 KiB; exception messages are not.
@@ -149,6 +221,10 @@ public final class WorkerFrames {
 
   private static String readString(DataInputStream in) throws IOException {
     int len = in.readInt();
-    return len < 0 ? null : new String(in.readNBytes(len), StandardCharsets.UTF_8);
+    if (len == -1) {
+      return null;
+    }
+    byte[] b = in.readNBytes(checkCount(len, in.available()));
+    return new String(b, StandardCharsets.UTF_8);
   }
 }

@@ -106,7 +106,7 @@ final class WorkerHub<I, O> implements Hub<I, O> {
 
   @Override
   public boolean send(long party, O message) {
-    byte[] bytes = codec.encode(message);
+    byte[] bytes = WorkerMain.withinLimit(codec, codec.encode(message));
     if (!parties.contains(party)) {
       return false;
     }
@@ -116,7 +116,7 @@ final class WorkerHub<I, O> implements Hub<I, O> {
 
   @Override
   public int broadcast(O message) {
-    byte[] bytes = codec.encode(message);
+    byte[] bytes = WorkerMain.withinLimit(codec, codec.encode(message));
     List<Long> to = List.copyOf(parties);
     for (long party : to) {
       write(WorkerFrames.DOWN, party, bytes);

@@ -1,6 +1,7 @@
 package dev.eio.internal;
 
 import dev.eio.workers.Codec;
+import dev.eio.workers.CodecException;
 import dev.eio.workers.HubFunction;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -51,7 +52,7 @@ public final class WorkerMain {
 
     Codec codec;
     try {
-      WorkerFrames.Frame first = WorkerFrames.read(in);
+      WorkerFrames.Frame first = WorkerFrames.read(in, WorkerFrames.MAX_PAYLOAD);
       if (first == null || first.type() != WorkerFrames.CODEC) {
         throw new IOException("the first frame must carry the codec");
       }
@@ -60,7 +61,7 @@ public final class WorkerMain {
         codec = (Codec) ois.readObject();
       }
       WorkerHub<Object, Object> hub = null;
-      for (WorkerFrames.Frame f; (f = WorkerFrames.read(in)) != null; ) {
+      for (WorkerFrames.Frame f; (f = WorkerFrames.read(in, WorkerFrames.MAX_PAYLOAD)) != null; ) {
         switch (f.type()) {
           case WorkerFrames.TASK -> {
             byte[] bytes = f.payload();
@@ -119,18 +120,37 @@ public final class WorkerMain {
     t.start();
   }
 
+  /**
+   * {@code encoded}, or throws when it is over the codec's {@code maxBytes}: the parent would
+   * refuse the frame as corrupt, and a codec other than {@link
+   * dev.eio.workers.SerializationCodec} may not check on encoding.
+   */
+  static byte[] withinLimit(Codec codec, byte[] encoded) {
+    long max = codec.limits().maxBytes();
+    if (encoded.length > max) {
+      throw new CodecException(
+          "cannot send an encoding of "
+              + encoded.length
+              + " bytes: over the codec's maxBytes of "
+              + max
+              + " (DecodeLimits.withMaxBytes raises it)",
+          null);
+    }
+    return encoded;
+  }
+
   private static void runTask(Codec codec, DataOutputStream out, long id, Callable<?> body) {
     byte type;
     byte[] payload;
     try {
       try {
         Object value = body.call();
-        payload = codec.encode(value);
+        payload = withinLimit(codec, codec.encode(value));
         type = WorkerFrames.RESULT;
       } catch (Throwable failure) {
         byte[] encoded;
         try {
-          encoded = codec.encode(failure);
+          encoded = withinLimit(codec, codec.encode(failure));
         } catch (Throwable notEncodable) {
           encoded = new byte[0];
         }

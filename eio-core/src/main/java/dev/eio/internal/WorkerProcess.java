@@ -3,18 +3,18 @@ package dev.eio.internal;
 import dev.eio.Cancel;
 import dev.eio.Cancelled;
 import dev.eio.WrappedCheckedException;
+import dev.eio.internal.workers.BoundedLines;
 import dev.eio.workers.Codec;
 import dev.eio.workers.CodecException;
 import dev.eio.workers.RemoteTaskException;
 import dev.eio.workers.WorkerCrashedException;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.io.ObjectOutputStream;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -43,6 +43,12 @@ import java.util.function.Predicate;
  */
 public final class WorkerProcess {
   private static final int STDERR_LINES_KEPT = 20;
+
+  /**
+   * The longest stderr line printed and kept, in bytes: the rest of a longer line is dropped (the
+   * line says how much), so a worker printing without newlines cannot exhaust this JVM's memory.
+   */
+  public static final int STDERR_LINE_MAX = 8192;
 
   private final String name;
   private final Process process;
@@ -145,7 +151,8 @@ public final class WorkerProcess {
         Cancel.protect(() -> cancelRemote(id, reply, grace));
         throw c;
       }
-      // The reply won the race with the cancellation: keep the reply, keep the cancellation.
+      // The reply won the race with the cancellation: keep the cancellation. Decoding is a
+      // cancellation point, so the caller gets Cancelled, never a late result.
       Thread.currentThread().interrupt();
       f = reply.getNow(null);
       if (f == null) {
@@ -357,9 +364,10 @@ public final class WorkerProcess {
 
   private void readReplies() {
     String why = null;
+    int maxFrame = WorkerFrames.maxReplyFrame(codec.limits());
     try (DataInputStream in =
         new DataInputStream(new BufferedInputStream(process.getInputStream(), 1 << 16))) {
-      for (WorkerFrames.Frame f; (f = WorkerFrames.read(in)) != null; ) {
+      for (WorkerFrames.Frame f; (f = WorkerFrames.read(in, maxFrame)) != null; ) {
         if (f.type() != WorkerFrames.RESULT && f.type() != WorkerFrames.FAILURE) {
           Consumer<WorkerFrames.Frame> listener = otherFrames;
           if (listener != null) {
@@ -372,6 +380,11 @@ public final class WorkerProcess {
           reply.complete(f);
         }
       }
+    } catch (WorkerFrames.CorruptStream e) {
+      // Nothing the worker sends can be trusted any more: end it now rather than wait for it.
+      why = e.getMessage();
+      killedByParent = true;
+      process.destroyForcibly();
     } catch (IOException e) {
       why = e.getMessage();
     }
@@ -440,9 +453,8 @@ public final class WorkerProcess {
   }
 
   private void pumpStderr() {
-    try (BufferedReader r =
-        new BufferedReader(
-            new InputStreamReader(process.getErrorStream(), Charset.defaultCharset()))) {
+    try (InputStream stderr = process.getErrorStream()) {
+      BoundedLines r = new BoundedLines(stderr, Charset.defaultCharset(), STDERR_LINE_MAX);
       for (String line; (line = r.readLine()) != null; ) {
         synchronized (lastErrLines) {
           if (lastErrLines.size() == STDERR_LINES_KEPT) {

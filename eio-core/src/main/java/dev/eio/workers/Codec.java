@@ -10,7 +10,12 @@ import java.util.function.Predicate;
  *
  * <p>Guarantees asked of an implementation: {@link #decode} refuses anything it was not told to
  * accept by throwing {@link CodecException} naming the refused class, and never runs code of a
- * refused class. The parent decodes what workers send with the task's own classes as {@code
+ * refused class; it stays within its {@link #limits()} and throws {@link CodecException}, never an
+ * {@link Error}, for bytes over them or bytes that exhaust memory or stack; it throws {@link
+ * dev.eio.Cancelled} when the calling fiber is cancelled while it decodes. The worker transport
+ * refuses a frame longer than {@code limits().maxBytes()} (plus room for an exception's text)
+ * before reading it, and the worker turns a reply over {@code maxBytes} into a {@link
+ * CodecException} for the caller. The parent decodes what workers send with the task's own classes as {@code
  * alsoAllowed}; a worker decodes what its parent sends with everything allowed, since its parent
  * started it and talks to it over a private pipe.
  *
@@ -31,7 +36,18 @@ public interface Codec extends Serializable {
    *
    * @param alsoAllowed classes to accept besides the codec's own allow-list
    * @throws CodecException when the bytes hold a class outside the allow-list (the message names
-   *     it) or are not a valid encoding
+   *     it), are over the {@link #limits()} (the message names the limit), are not a valid
+   *     encoding, or their decoding raised an {@link Error}
+   * @throws dev.eio.Cancelled when the calling fiber is cancelled during the decode
    */
   Object decode(byte[] bytes, Predicate<Class<?>> alsoAllowed);
+
+  /**
+   * The bounds of one decode; the worker transport also sizes its frames by {@code maxBytes}. The
+   * default is {@link DecodeLimits#defaults()}: an implementation that decodes larger values must
+   * say so here.
+   */
+  default DecodeLimits limits() {
+    return DecodeLimits.defaults();
+  }
 }

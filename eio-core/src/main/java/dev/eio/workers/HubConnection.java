@@ -12,8 +12,8 @@ import java.util.Iterator;
  * sent to this party} or {@linkplain Hub#broadcast broadcast}.
  *
  * <p><b>Guarantees.</b> Receiving has {@link Channel} semantics: it blocks, is cancellable (a
- * cancelled receive took nothing), and ends in one of two ways. <i>Done</i>: when the hub function
- * returns, the hub {@linkplain Hub#disconnect disconnects} this party, or this side {@linkplain
+ * receive cancelled while waiting took nothing), and ends in one of two ways. <i>Done</i>: when
+ * the hub function returns, the hub {@linkplain Hub#disconnect disconnects} this party, or this side {@linkplain
  * #close closes} it, messages already received here can still be taken, then {@link #receive}
  * throws {@link ChannelClosedException} without a cause and a for-each loop ends normally.
  * <i>Broken</i>: when the hub function throws, the worker dies ({@link WorkerCrashedException}) or
@@ -23,7 +23,11 @@ import java.util.Iterator;
  * #receive} throw {@link CodecException} naming it, and that message is dropped. Messages this side
  * sends arrive in order, before the hub learns of the disconnection.
  *
- * <p><b>Memory.</b> Messages from the hub wait here in an unbounded queue until received.
+ * <p><b>Memory.</b> Messages from the hub wait here in an unbounded queue until received. Each is
+ * decoded within the codec's {@link DecodeLimits} when received.
+ *
+ * <p><b>Cancellation while decoding.</b> Decoding is a cancellation point: a receive cancelled
+ * while it decodes a message throws {@link dev.eio.Cancelled} and that message is dropped.
  *
  * <pre>{@code
  * Switch.run(sw -> {
@@ -85,8 +89,9 @@ public final class HubConnection<I, O> implements Iterable<O> {
    * Receives the next message from the hub, waiting for one.
    *
    * @throws ChannelClosedException when the connection is done (no cause) or broken (the cause)
-   * @throws CodecException when the message holds a class outside the allow-list
-   * @throws dev.eio.Cancelled when the fiber is cancelled while waiting
+   * @throws CodecException when the message holds a class outside the allow-list or is over the
+   *     codec's {@link DecodeLimits}
+   * @throws dev.eio.Cancelled when the fiber is cancelled while waiting or decoding
    */
   public O receive() {
     return decode(inbound.receive());

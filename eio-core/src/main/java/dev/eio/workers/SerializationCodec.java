@@ -1,6 +1,9 @@
 package dev.eio.workers;
 
-import java.io.ByteArrayInputStream;
+import dev.eio.Cancelled;
+import dev.eio.internal.Interrupts;
+import dev.eio.internal.workers.BoundedInput;
+import dev.eio.internal.workers.DecodeFilter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InvalidClassException;
@@ -8,7 +11,6 @@ import java.io.NotSerializableException;
 import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
-import java.io.ObjectStreamClass;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -25,6 +27,23 @@ import java.util.function.Predicate;
  * List.of}, {@code Collections.unmodifiable*}, ...), {@code UUID}, {@code java.time} values,
  * enums and records whose class is allowed, and arrays of allowed types. Exceptions: every {@code
  * Throwable} subclass and {@code StackTraceElement} (their fields are still checked one by one).
+ *
+ * <p><b>Limits.</b> Every decode is bounded by {@link #limits()} ({@link DecodeLimits#defaults()}
+ * unless set with {@link #withLimits}): the encoded size, the length of each array (and of the
+ * arrays collections allocate while decoding, checked before allocating), the nesting depth and
+ * the number of objects. A value over a limit is refused with a {@link CodecException} naming the
+ * limit; so is a value whose decoding throws an {@link Error} ({@code OutOfMemoryError}, {@code
+ * StackOverflowError}). Encoding refuses a value over {@code maxBytes} the same way.
+ *
+ * <p><b>Cancellation.</b> Decoding is a cancellation point: it checks the calling fiber (or the
+ * thread's interrupt) before each object, and throws {@link Cancelled} rather than {@link
+ * CodecException} when the fiber is cancelled, so a {@link dev.eio.Time#withTimeout} around a call
+ * stops a long decode. Work done between two objects by a class's own {@code readObject} (hashing
+ * the members of a set) cannot be interrupted; it is bounded by {@link
+ * DecodeLimits#maxUnfolded()}, which {@code decode} checks as each collection is completed.
+ *
+ * <p>{@link #inputFilter} gives the same allow-list, limits and cancellation checks as an {@link
+ * ObjectInputFilter} for other Java deserialization (eio-cluster applies it to Hazelcast's).
  *
  * <p>Instances are immutable and thread-safe.
  *
@@ -70,12 +89,15 @@ public final class SerializationCodec implements Codec {
           "java.util.AbstractMap$SimpleEntry",
           "java.util.AbstractMap$SimpleImmutableEntry");
 
-  private static final SerializationCodec DEFAULTS = new SerializationCodec(Set.of());
+  private static final SerializationCodec DEFAULTS =
+      new SerializationCodec(Set.of(), DecodeLimits.defaults());
 
   private final Set<String> registered;
+  private final DecodeLimits limits;
 
-  private SerializationCodec(Set<String> registered) {
+  private SerializationCodec(Set<String> registered, DecodeLimits limits) {
     this.registered = registered;
+    this.limits = limits;
   }
 
   /** The codec with the JDK value types and exceptions only. */
@@ -95,7 +117,15 @@ public final class SerializationCodec implements Codec {
       }
       names.add(classes[i].getName());
     }
-    return new SerializationCodec(Collections.unmodifiableSet(names));
+    return new SerializationCodec(Collections.unmodifiableSet(names), limits);
+  }
+
+  /** This codec, decoding (and encoding) within {@code limits}. */
+  public SerializationCodec withLimits(DecodeLimits limits) {
+    if (limits == null) {
+      throw new NullPointerException("limits");
+    }
+    return new SerializationCodec(registered, limits);
   }
 
   /** The class names registered with {@link #allowing}. */
@@ -103,65 +133,120 @@ public final class SerializationCodec implements Codec {
     return registered;
   }
 
+  /** The limits every decode of this codec applies. */
+  @Override
+  public DecodeLimits limits() {
+    return limits;
+  }
+
+  /**
+   * A filter for an {@link java.io.ObjectInputStream} that applies this codec's allow-list (plus
+   * {@code alsoAllowed}), its {@link #limits()} and its cancellation checks, exactly as {@link
+   * #decode} does, for Java deserialization that this codec does not run itself. Set it with
+   * {@link java.io.ObjectInputStream#setObjectInputFilter} before the first read, one filter per
+   * stream.
+   *
+   * <p>It refuses by throwing: the stream then throws {@link InvalidClassException} whose cause is
+   * the {@link CodecException} (naming the class or the limit) or the {@link Cancelled}. Errors the
+   * stream raises while decoding are the caller's to map.
+   *
+   * @param streamLength the bytes the stream holds when known (an array whose elements could not
+   *     fit in the bytes left is then refused before it is allocated), or -1
+   * @param alsoAllowed classes to accept besides the allow-list, or null
+   */
+  public ObjectInputFilter inputFilter(long streamLength, Predicate<Class<?>> alsoAllowed) {
+    if (streamLength < -1) {
+      throw new IllegalArgumentException("streamLength must be >= -1, got " + streamLength);
+    }
+    Predicate<Class<?>> extra = alsoAllowed == null ? c -> false : alsoAllowed;
+    return new DecodeFilter(c -> allowed(c, extra), limits, streamLength);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * @throws CodecException also when the encoding would exceed {@code limits().maxBytes()}, or
+   *     when encoding overflows the stack (a structure nested too deep)
+   */
   @Override
   public byte[] encode(Object value) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    String what = "cannot encode a value of class " + (value == null ? "null" : value.getClass().getName());
+    BoundedBytes bytes = new BoundedBytes(limits.maxBytes());
     try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
       out.writeObject(value);
+    } catch (TooBig e) {
+      throw new CodecException(
+          what
+              + ": its encoding is over the codec's maxBytes of "
+              + limits.maxBytes()
+              + " (DecodeLimits.withMaxBytes raises it)",
+          e);
+    } catch (StackOverflowError e) {
+      throw new CodecException(what + ": it nests too deep for the stack", e);
     } catch (NotSerializableException e) {
       throw new CodecException(
-          "cannot encode a value of class "
-              + (value == null ? "null" : value.getClass().getName())
-              + ": "
-              + e.getMessage()
-              + " is not Serializable",
-          e.getMessage(),
-          e);
+          what + ": " + e.getMessage() + " is not Serializable", e.getMessage(), e);
     } catch (IOException e) {
-      throw new CodecException(
-          "cannot encode a value of class " + value.getClass().getName() + ": " + e, e);
+      throw new CodecException(what + ": " + e, e);
     }
     return bytes.toByteArray();
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * @throws CodecException also when the value is over one of {@link #limits()} (the message names
+   *     the limit), or when decoding raised an {@link Error}
+   * @throws Cancelled when the calling fiber is cancelled (or the thread interrupted) before or
+   *     during the decode
+   */
   @Override
   public Object decode(byte[] bytes, Predicate<Class<?>> alsoAllowed) {
     if (bytes == null) {
       throw new NullPointerException("bytes");
     }
-    Predicate<Class<?>> extra = alsoAllowed == null ? c -> false : alsoAllowed;
-    String[] refused = new String[1];
-    ObjectInputFilter filter =
-        info -> {
-          Class<?> c = info.serialClass();
-          if (c == null) {
-            return ObjectInputFilter.Status.UNDECIDED;
-          }
-          if (allowed(c, extra)) {
-            return ObjectInputFilter.Status.ALLOWED;
-          }
-          refused[0] = c.getTypeName();
-          return ObjectInputFilter.Status.REJECTED;
-        };
-    try (ObjectInputStream in = new LoaderAwareInput(bytes)) {
+    Interrupts.check();
+    if (bytes.length > limits.maxBytes()) {
+      throw new CodecException(
+          "cannot decode "
+              + bytes.length
+              + " bytes: over the codec's maxBytes of "
+              + limits.maxBytes()
+              + " (DecodeLimits.withMaxBytes raises it)",
+          null);
+    }
+    ObjectInputFilter filter = inputFilter(bytes.length, alsoAllowed);
+    long unfolded = limits.maxUnfolded();
+    try (ObjectInputStream in = new BoundedInput(bytes, unfolded)) {
       in.setObjectInputFilter(filter);
       return in.readObject();
-    } catch (InvalidClassException e) {
-      if (refused[0] != null) {
-        throw new CodecException(
-            "class "
-                + refused[0]
-                + " is not on the codec's allow-list; register it with"
-                + " SerializationCodec.defaults().allowing("
-                + refused[0]
-                + ".class) if it is safe to accept",
-            refused[0],
-            e);
+    } catch (IOException e) {
+      // The filter and the unfolded count refuse with a CodecException or Cancelled as cause.
+      if (e.getCause() instanceof CodecException refused) {
+        throw refused;
       }
-      throw new CodecException("cannot decode: " + e, e);
-    } catch (IOException | ClassNotFoundException | RuntimeException e) {
-      throw new CodecException("cannot decode: " + e, e);
+      if (e.getCause() instanceof Cancelled c) {
+        throw c;
+      }
+      throw failed("cannot decode: " + e, e);
+    } catch (ClassNotFoundException | RuntimeException e) {
+      throw failed("cannot decode: " + e, e);
+    } catch (StackOverflowError e) {
+      throw failed("cannot decode: the value nests too deep for this thread's stack", e);
+    } catch (OutOfMemoryError e) {
+      throw failed("cannot decode " + bytes.length + " bytes: out of memory (" + e + ")", e);
+    } catch (Error e) {
+      throw failed("cannot decode: " + e, e);
     }
+  }
+
+  /** The failure to throw, unless the decode failed because the fiber was cancelled. */
+  private static CodecException failed(String message, Throwable cause) {
+    if (cause instanceof Cancelled c) {
+      throw c;
+    }
+    Interrupts.check();
+    return new CodecException(message, cause);
   }
 
   private boolean allowed(Class<?> c, Predicate<Class<?>> extra) {
@@ -186,37 +271,56 @@ public final class SerializationCodec implements Codec {
 
   @Override
   public String toString() {
-    return "SerializationCodec" + (registered.isEmpty() ? "" : registered.toString());
+    return "SerializationCodec"
+        + (registered.isEmpty() ? "" : registered.toString())
+        + (limits.equals(DecodeLimits.defaults()) ? "" : limits.toString());
   }
 
-  /** Resolves classes through the thread's context loader first, as frameworks expect. */
-  private static final class LoaderAwareInput extends ObjectInputStream {
-    LoaderAwareInput(byte[] bytes) throws IOException {
-      super(new ByteArrayInputStream(bytes));
+  /** Thrown by {@link BoundedBytes} past its limit; never leaves {@link #encode}. */
+  private static final class TooBig extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    TooBig() {
+      super("encoding too big", null, false, false);
+    }
+  }
+
+  /** Collects an encoding and stops it as soon as it passes {@code max} bytes. */
+  private static final class BoundedBytes extends ByteArrayOutputStream {
+    private final long max;
+
+    BoundedBytes(long max) {
+      this.max = max;
     }
 
     @Override
-    protected Class<?> resolveClass(ObjectStreamClass desc)
-        throws IOException, ClassNotFoundException {
-      ClassLoader loader = Thread.currentThread().getContextClassLoader();
-      if (loader != null) {
-        try {
-          return Class.forName(desc.getName(), false, loader);
-        } catch (ClassNotFoundException e) {
-          // fall back to the default resolution below
-        }
+    public void write(int b) {
+      check(1);
+      super.write(b);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      check(len);
+      super.write(b, off, len);
+    }
+
+    private void check(int more) {
+      if ((long) count + more > max) {
+        throw new TooBig();
       }
-      return super.resolveClass(desc);
     }
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof SerializationCodec other && other.registered.equals(registered);
+    return o instanceof SerializationCodec other
+        && other.registered.equals(registered)
+        && other.limits.equals(limits);
   }
 
   @Override
   public int hashCode() {
-    return registered.hashCode();
+    return registered.hashCode() * 31 + limits.hashCode();
   }
 }

@@ -25,7 +25,15 @@ import java.util.function.Predicate;
  * #withGracePeriod grace period} gets its worker killed. A worker's death fails its task with
  * {@link WorkerCrashedException}. Frames travel on the worker's stdin and stdout pipes, never a
  * network port; the worker's {@code System.out} and stderr reach this JVM's {@code System.err},
- * each line prefixed with {@code [worker-name]}.
+ * each line prefixed with {@code [worker-name]} and cut at 8 KiB (the line says how many bytes
+ * were dropped).
+ *
+ * <p>Hostile workers: whatever a worker sends is decoded within the codec's {@link DecodeLimits}
+ * (by default 64 MiB per value, 16 Mi elements per array, depth 20, 4 Mi objects), so a forged
+ * reply fails its call with {@link CodecException}, never an {@link Error} in this JVM; a frame
+ * longer than the limit is refused unread and the worker is killed ({@link
+ * WorkerCrashedException}). Decoding a reply is a cancellation point: a cancelled caller gets
+ * {@link dev.eio.Cancelled}, also while a long reply is being decoded.
  *
  * <p>Instances are immutable and thread-safe; the {@code with*} methods return new instances.
  *
@@ -131,9 +139,12 @@ public final class Workers {
    * Runs {@code task} in a fresh worker JVM owned by {@code sw} and returns its value, or throws
    * its exception. The worker is stopped before this returns.
    *
-   * @throws WorkerCrashedException when the worker dies before replying
-   * @throws CodecException when the task, its value or its exception cannot cross
-   * @throws dev.eio.Cancelled when the caller is cancelled (the task is cancelled in the worker)
+   * @throws WorkerCrashedException when the worker dies before replying, or sends a frame over
+   *     the codec's limit
+   * @throws CodecException when the task, its value or its exception cannot cross: not
+   *     encodable, refused by the allow-list, or over the codec's {@link DecodeLimits}
+   * @throws dev.eio.Cancelled when the caller is cancelled (the task is cancelled in the worker),
+   *     also while the reply is being decoded
    */
   public <T> T run(Switch sw, SerializableCallable<T> task) {
     if (sw == null) {
