@@ -1,5 +1,10 @@
 package dev.eio.internal.cluster.core;
 
+import dev.eio.cluster.ClusterChannel;
+import dev.eio.cluster.ClusterGroup;
+import dev.eio.cluster.ClusterHub;
+import dev.eio.cluster.ClusterHubConnection;
+import dev.eio.cluster.GroupBrokenException;
 import dev.eio.workers.Codec;
 import dev.eio.workers.CodecException;
 import dev.eio.workers.SerializableCallable;
@@ -36,6 +41,15 @@ public final class Wire implements Serializable {
           "dev.eio.internal.OwnedTask",
           "dev.eio.parallel.Parallel",
           "dev.eio.parallel.Streaming");
+
+  /** The public eio-cluster classes whose nests hold what channels, hubs and groups send. */
+  private static final Set<Class<?>> MESSAGE_NESTS =
+      Set.of(
+          ClusterChannel.class,
+          ClusterGroup.class,
+          ClusterHub.class,
+          ClusterHubConnection.class,
+          GroupBrokenException.class);
 
   private final Codec codec;
 
@@ -104,8 +118,8 @@ public final class Wire implements Serializable {
 
   /**
    * Anything else on the cluster, read with the codec's list plus the engine's classes: Hazelcast's
-   * own and eio-cluster's (the state and entry processors of channels, hubs and groups, and their
-   * exceptions), which every member must read whatever its users allowed.
+   * own and eio-cluster's internal messages (the state and entry processors of channels, hubs and
+   * groups), which every member must read whatever its users allowed.
    */
   Object decodeOther(byte[] bytes) {
     return codec.decode(bytes, Wire::engine);
@@ -113,9 +127,10 @@ public final class Wire implements Serializable {
 
   private static boolean engine(Class<?> c) {
     String name = c.getName();
+    // Not the whole public package dev.eio.cluster: users' classes may live there too.
     return name.startsWith("com.hazelcast.")
         || name.startsWith("dev.eio.internal.cluster.msg.")
-        || c.getPackageName().equals("dev.eio.cluster");
+        || MESSAGE_NESTS.contains(c.getNestHost());
   }
 
   byte[] encodeOther(Object value) {
