@@ -5,6 +5,7 @@ import dev.eio.internal.ContextPropagation;
 import dev.eio.internal.Failures;
 import dev.eio.internal.FiberMonitor;
 import dev.eio.internal.FiberState;
+import dev.eio.internal.Interrupts;
 import dev.eio.internal.Stats;
 import dev.eio.internal.TreeDump;
 import dev.eio.internal.events.FiberFailedEvent;
@@ -448,7 +449,8 @@ public final class Switch {
         if (promise == null) {
           sw.failed(t, ctx());
         } else {
-          promise.tryFail(t instanceof InterruptedException ie ? new Cancelled(ie) : t);
+          Throwable c = Interrupts.asCancellation(t, ctx());
+          promise.tryFail(c instanceof InterruptedException ie ? new Cancelled(ie) : c);
         }
       } finally {
         detach();
