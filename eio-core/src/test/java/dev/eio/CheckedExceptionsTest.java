@@ -229,4 +229,40 @@ class CheckedExceptionsTest {
               return x % 2 == 0;
             }));
   }
+
+  @Test
+  void parallelOperationsTakeFunctionsThatThrowCheckedExceptions() {
+    IOException io = new IOException("disk");
+    Eio.run(
+        env -> {
+          dev.eio.parallel.ItemFailedException e =
+              assertThrows(
+                  dev.eio.parallel.ItemFailedException.class,
+                  () ->
+                      dev.eio.parallel.Parallel.map(
+                          env.domains(),
+                          List.of(1, 2, 3),
+                          x -> {
+                            if (x == 2) {
+                              throw io;
+                            }
+                            return x;
+                          }));
+          assertSame(io, e.getCause());
+          assertEquals(1, e.index());
+          assertEquals(
+              6,
+              dev.eio.parallel.Parallel.fold(
+                  env.domains(),
+                  List.of(1, 2, 3),
+                  0,
+                  (acc, x) -> {
+                    if (x > 5) {
+                      throw new IOException("never");
+                    }
+                    return acc + x;
+                  },
+                  Integer::sum));
+        });
+  }
 }

@@ -1,6 +1,9 @@
 package dev.eio.parallel;
 
 import dev.eio.Cancelled;
+import dev.eio.CheckedBiFunction;
+import dev.eio.CheckedConsumer;
+import dev.eio.CheckedFunction;
 import dev.eio.Fiber;
 import dev.eio.Switch;
 import dev.eio.Task;
@@ -26,10 +29,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
-import java.util.function.BiFunction;
 import java.util.function.BinaryOperator;
-import java.util.function.Consumer;
-import java.util.function.Function;
 
 /**
  * Parallel operations on the domains of a {@link DomainManager} (or, for map, for-each and fold,
@@ -65,7 +65,7 @@ public final class Parallel {
   @FunctionalInterface
   public interface IndexedFunction<A, B> {
     /** The result for {@code item}, found at {@code index}. */
-    B apply(int index, A item);
+    B apply(int index, A item) throws Exception;
   }
 
   /**
@@ -82,7 +82,7 @@ public final class Parallel {
 
   /** Applies {@code fn} to every item on the domains; the results in input order. */
   public static <A, B> List<B> map(
-      DomainManager domains, List<? extends A> items, Function<? super A, ? extends B> fn) {
+      DomainManager domains, List<? extends A> items, CheckedFunction<? super A, ? extends B> fn) {
     return map(domains, items, ParallelOptions.defaults(), fn);
   }
 
@@ -91,14 +91,14 @@ public final class Parallel {
       DomainManager domains,
       List<? extends A> items,
       ParallelOptions options,
-      Function<? super A, ? extends B> fn) {
+      CheckedFunction<? super A, ? extends B> fn) {
     Objects.requireNonNull(fn, "fn");
     return mapIndexed(domains, items, options, (i, a) -> fn.apply(a));
   }
 
   /** Applies {@code fn} to every item of an array on the domains; the results in input order. */
   public static <A, B> List<B> map(
-      DomainManager domains, A[] items, Function<? super A, ? extends B> fn) {
+      DomainManager domains, A[] items, CheckedFunction<? super A, ? extends B> fn) {
     return map(domains, asList(items), ParallelOptions.defaults(), fn);
   }
 
@@ -107,7 +107,7 @@ public final class Parallel {
       DomainManager domains,
       A[] items,
       ParallelOptions options,
-      Function<? super A, ? extends B> fn) {
+      CheckedFunction<? super A, ? extends B> fn) {
     return map(domains, asList(items), options, fn);
   }
 
@@ -147,7 +147,7 @@ public final class Parallel {
                 A item = list.get(i);
                 try {
                   out[i - from] = fn.apply(base + i, item);
-                } catch (RuntimeException e) {
+                } catch (Exception e) {
                   throw itemFailed(base + i, item, e);
                 }
               }
@@ -168,7 +168,7 @@ public final class Parallel {
 
   /** Applies {@code fn} to every item on the domains, for its effect. */
   public static <A> void forEach(
-      DomainManager domains, List<? extends A> items, Consumer<? super A> fn) {
+      DomainManager domains, List<? extends A> items, CheckedConsumer<? super A> fn) {
     forEach(domains, items, ParallelOptions.defaults(), fn);
   }
 
@@ -177,7 +177,7 @@ public final class Parallel {
       DomainManager domains,
       List<? extends A> items,
       ParallelOptions options,
-      Consumer<? super A> fn) {
+      CheckedConsumer<? super A> fn) {
     forEach(Where.domains(domains), items, options, fn, fn);
   }
 
@@ -185,7 +185,7 @@ public final class Parallel {
       Where where,
       List<? extends A> items,
       ParallelOptions options,
-      Consumer<? super A> fn,
+      CheckedConsumer<? super A> fn,
       Object owner) {
     Objects.requireNonNull(fn, "fn");
     ranges(
@@ -199,7 +199,7 @@ public final class Parallel {
             A item = list.get(i);
             try {
               fn.accept(item);
-            } catch (RuntimeException e) {
+            } catch (Exception e) {
               throw itemFailed(base + i, item, e);
             }
           }
@@ -208,7 +208,7 @@ public final class Parallel {
   }
 
   /** Applies {@code fn} to every item of an array on the domains, for its effect. */
-  public static <A> void forEach(DomainManager domains, A[] items, Consumer<? super A> fn) {
+  public static <A> void forEach(DomainManager domains, A[] items, CheckedConsumer<? super A> fn) {
     forEach(domains, asList(items), ParallelOptions.defaults(), fn);
   }
 
@@ -222,18 +222,18 @@ public final class Parallel {
       DomainManager domains,
       List<? extends A> items,
       R identity,
-      BiFunction<? super R, ? super A, ? extends R> accumulate,
+      CheckedBiFunction<? super R, ? super A, ? extends R> accumulate,
       BinaryOperator<R> combine) {
     return fold(domains, items, ParallelOptions.defaults(), identity, accumulate, combine);
   }
 
-  /** Folds the items, split as {@code options} says; see {@link #fold(DomainManager, List, Object, BiFunction, BinaryOperator)}. */
+  /** Folds the items, split as {@code options} says; see {@link #fold(DomainManager, List, Object, CheckedBiFunction, BinaryOperator)}. */
   public static <A, R> R fold(
       DomainManager domains,
       List<? extends A> items,
       ParallelOptions options,
       R identity,
-      BiFunction<? super R, ? super A, ? extends R> accumulate,
+      CheckedBiFunction<? super R, ? super A, ? extends R> accumulate,
       BinaryOperator<R> combine) {
     return fold(Where.domains(domains), items, options, identity, accumulate, combine, accumulate);
   }
@@ -243,7 +243,7 @@ public final class Parallel {
       List<? extends A> items,
       ParallelOptions options,
       R identity,
-      BiFunction<? super R, ? super A, ? extends R> accumulate,
+      CheckedBiFunction<? super R, ? super A, ? extends R> accumulate,
       BinaryOperator<R> combine,
       Object owner) {
     Objects.requireNonNull(accumulate, "accumulate");
@@ -261,7 +261,7 @@ public final class Parallel {
                 A item = list.get(i);
                 try {
                   acc = accumulate.apply(acc, item);
-                } catch (RuntimeException e) {
+                } catch (Exception e) {
                   throw itemFailed(base + i, item, e);
                 }
               }
@@ -279,7 +279,7 @@ public final class Parallel {
       DomainManager domains,
       A[] items,
       R identity,
-      BiFunction<? super R, ? super A, ? extends R> accumulate,
+      CheckedBiFunction<? super R, ? super A, ? extends R> accumulate,
       BinaryOperator<R> combine) {
     return fold(domains, asList(items), identity, accumulate, combine);
   }
@@ -292,18 +292,18 @@ public final class Parallel {
   public static <A, B> B mapFold(
       DomainManager domains,
       List<? extends A> items,
-      Function<? super A, ? extends B> map,
+      CheckedFunction<? super A, ? extends B> map,
       B identity,
       BinaryOperator<B> combine) {
     return mapFold(domains, items, ParallelOptions.defaults(), map, identity, combine);
   }
 
-  /** Map-reduce split as {@code options} says; see {@link #mapFold(DomainManager, List, Function, Object, BinaryOperator)}. */
+  /** Map-reduce split as {@code options} says; see {@link #mapFold(DomainManager, List, CheckedFunction, Object, BinaryOperator)}. */
   public static <A, B> B mapFold(
       DomainManager domains,
       List<? extends A> items,
       ParallelOptions options,
-      Function<? super A, ? extends B> map,
+      CheckedFunction<? super A, ? extends B> map,
       B identity,
       BinaryOperator<B> combine) {
     Objects.requireNonNull(map, "map");
@@ -316,7 +316,7 @@ public final class Parallel {
   public static <A, B> B mapFold(
       DomainManager domains,
       A[] items,
-      Function<? super A, ? extends B> map,
+      CheckedFunction<? super A, ? extends B> map,
       B identity,
       BinaryOperator<B> combine) {
     return mapFold(domains, asList(items), map, identity, combine);
@@ -347,12 +347,14 @@ public final class Parallel {
   /** Applies {@code fn} to every item where {@code where} says, for its effect. */
   public static <A> void forEach(
       Where where, List<? extends A> items, SerializableConsumer<? super A> fn) {
-    forEach(where, items, ParallelOptions.defaults(), fn, fn);
+    Objects.requireNonNull(fn, "fn");
+    forEach(
+        where, items, ParallelOptions.defaults(), (CheckedConsumer<A> & Serializable) fn::accept, fn);
   }
 
   /**
    * Folds the items where {@code where} says, like {@link #fold(DomainManager, List, Object,
-   * BiFunction, BinaryOperator)}; {@code accumulate} runs where the items are, {@code combine}
+   * CheckedBiFunction, BinaryOperator)}; {@code accumulate} runs where the items are, {@code combine}
    * in the caller.
    */
   public static <A, R> R fold(
@@ -361,7 +363,15 @@ public final class Parallel {
       R identity,
       SerializableBiFunction<? super R, ? super A, ? extends R> accumulate,
       BinaryOperator<R> combine) {
-    return fold(where, items, ParallelOptions.defaults(), identity, accumulate, combine, accumulate);
+    Objects.requireNonNull(accumulate, "accumulate");
+    return fold(
+        where,
+        items,
+        ParallelOptions.defaults(),
+        identity,
+        (CheckedBiFunction<R, A, R> & Serializable) accumulate::apply,
+        combine,
+        accumulate);
   }
 
   private static <A> List<A> asList(A[] items) {
@@ -369,9 +379,9 @@ public final class Parallel {
   }
 
   /** The exception to throw for {@code e} from a user function on one item: named, once. */
-  private static RuntimeException itemFailed(long index, Object item, RuntimeException e) {
-    if (e instanceof Cancelled) {
-      return e;
+  private static RuntimeException itemFailed(long index, Object item, Exception e) {
+    if (e instanceof Cancelled c) {
+      return c;
     }
     return new ItemFailedException(index, item, e);
   }
@@ -496,8 +506,8 @@ public final class Parallel {
   public static <A, B> void pipeline(
       DomainManager domains,
       Iterator<? extends A> source,
-      Function<? super A, ? extends B> work,
-      Consumer<? super B> consumer,
+      CheckedFunction<? super A, ? extends B> work,
+      CheckedConsumer<? super B> consumer,
       PipelineOptions options) {
     Objects.requireNonNull(domains, "domains");
     Objects.requireNonNull(source, "source");
@@ -533,7 +543,7 @@ public final class Parallel {
                                 A item = (A) c.items[i];
                                 try {
                                   out[i] = work.apply(item);
-                                } catch (RuntimeException e) {
+                                } catch (Exception e) {
                                   throw itemFailed(c.first + i, item, e);
                                 }
                               }
@@ -599,7 +609,11 @@ public final class Parallel {
   }
 
   private static <B> void consume(
-      BlockingQueue<Chunk> done, boolean ordered, Semaphore room, Consumer<? super B> consumer) {
+      BlockingQueue<Chunk> done,
+      boolean ordered,
+      Semaphore room,
+      CheckedConsumer<? super B> consumer)
+      throws Exception {
     long total = -1;
     long consumed = 0;
     long next = 0;
@@ -624,7 +638,8 @@ public final class Parallel {
   }
 
   @SuppressWarnings("unchecked")
-  private static <B> void deliver(Chunk c, Semaphore room, Consumer<? super B> consumer) {
+  private static <B> void deliver(Chunk c, Semaphore room, CheckedConsumer<? super B> consumer)
+      throws Exception {
     for (Object r : c.results) {
       consumer.accept((B) r);
       room.release();
@@ -675,7 +690,7 @@ public final class Parallel {
    */
   public static <T, R> void compute(
       DomainManager domains,
-      Function<? super T, ? extends R> worker,
+      CheckedFunction<? super T, ? extends R> worker,
       Master<T, R> master,
       Collection<? extends T> initialTasks,
       RetryPolicy retry) {
