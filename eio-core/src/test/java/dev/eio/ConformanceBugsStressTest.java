@@ -1,11 +1,9 @@
 package dev.eio;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.eio.io.BufWriter;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,13 +21,6 @@ import org.junit.jupiter.api.Timeout;
 class ConformanceBugsStressTest {
   static final int ITERATIONS = Integer.getInteger("eio.stress.iterations", 15) * 10;
 
-  private static void awaitParked(AtomicReference<Thread> t) {
-    await()
-        .pollDelay(Duration.ZERO)
-        .pollInterval(Duration.ofMillis(1))
-        .atMost(Duration.ofSeconds(10))
-        .until(() -> t.get() != null && t.get().getState() == Thread.State.WAITING);
-  }
 
   /**
    * Forks {@code body} in a cancellable context of its own, published in {@code handle}; a
@@ -74,11 +65,7 @@ class ConformanceBugsStressTest {
                             () ->
                                 state.get() > 0 ? Optional.of(state.get()) : Optional.empty())),
                 outcome::set);
-            await()
-                .pollDelay(Duration.ZERO)
-                .pollInterval(Duration.ofMillis(1))
-                .atMost(Duration.ofSeconds(10))
-                .until(() -> c.waiting() == 1);
+            Waits.until(() -> c.waiting() == 1);
             state.set(1);
             c.broadcast();
             handle.get().cancel(new RuntimeException("cancelled right after the broadcast"));
@@ -123,7 +110,7 @@ class ConformanceBugsStressTest {
                         waiterCompleted.incrementAndGet();
                       },
                       expected -> {});
-                  awaitParked(waiter);
+                  Waits.parked(waiter);
                   handle.get().cancel(new RuntimeException("cancel, then hand over the permit"));
                   return r;
                 });

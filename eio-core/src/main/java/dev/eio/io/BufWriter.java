@@ -7,6 +7,7 @@ import dev.eio.internal.Interrupts;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -78,6 +79,9 @@ public final class BufWriter implements AutoCloseable {
   private boolean failureReported;
   private boolean flusherRunning;
   private int waitingForFlusher; // writers blocked until the flusher takes or sends the buffer
+  // Writers between entering write and holding the lock: one parked on the lock (the flusher
+  // holds it while it looks) is still in its run of writes, though its thread is WAITING.
+  private final AtomicInteger entering = new AtomicInteger();
   private Thread lastWriter; // the thread of the last write that buffered bytes
   private volatile Switch.ReleaseHandle releaseHook; // set before the flusher starts
   private long appended; // bytes accepted by write calls, ever
@@ -178,7 +182,12 @@ public final class BufWriter implements AutoCloseable {
   public void write(ByteBuffer src) {
     while (true) {
       int direct = -1;
-      lock.lock();
+      entering.incrementAndGet();
+      try {
+        lock.lock();
+      } finally {
+        entering.decrementAndGet();
+      }
       try {
         checkUsable();
         int n = src.remaining();
@@ -495,16 +504,17 @@ public final class BufWriter implements AutoCloseable {
 
   /**
    * Waits, holding the lock, while the fiber that wrote last is still running (so it may write
-   * more) and no writer waits for the flusher, for {@link #MAX_COALESCE_MILLIS} at most. Its
-   * thread's state is the only sign available that it blocked: a virtual thread parked anywhere
-   * (a socket, a lock, a channel) is no longer RUNNABLE; so the batch is taken as soon as it does.
+   * more), or a writer is waiting for the lock to write, and no writer waits for the flusher, for
+   * {@link #MAX_COALESCE_MILLIS} at most. Its thread's state is the only sign available that it
+   * blocked: a virtual thread parked anywhere (a socket, a lock, a channel) is no longer
+   * RUNNABLE; so the batch is taken as soon as it does.
    */
   private void awaitIdleWriter() {
     long deadline = System.nanoTime() + MAX_COALESCE_MILLIS * 1_000_000L;
     long pause = FIRST_PAUSE_NANOS;
     while (size > 0 && !closed && failure == null && waitingForFlusher == 0) {
       Thread w = lastWriter;
-      if (w == null || w.getState() != Thread.State.RUNNABLE) {
+      if (entering.get() == 0 && (w == null || w.getState() != Thread.State.RUNNABLE)) {
         return;
       }
       long left = deadline - System.nanoTime();
