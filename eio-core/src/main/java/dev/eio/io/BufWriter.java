@@ -53,7 +53,7 @@ public final class BufWriter implements AutoCloseable {
 
   private static final int INITIAL = 4096;
   /** How long the flusher waits at most for a writer that keeps running, in milliseconds. */
-  static final int MAX_COALESCE_MILLIS = 50;
+  static final int MAX_COALESCE_MILLIS = 200;
   private static final long FIRST_PAUSE_NANOS = 10_000;
   private static final long LONGEST_PAUSE_NANOS = 1_000_000;
   private static final byte[] EMPTY = new byte[0];
@@ -514,7 +514,10 @@ public final class BufWriter implements AutoCloseable {
     long pause = FIRST_PAUSE_NANOS;
     while (size > 0 && !closed && failure == null && waitingForFlusher == 0) {
       Thread w = lastWriter;
-      if (entering.get() == 0 && (w == null || w.getState() != Thread.State.RUNNABLE)) {
+      // The state first, then the count: a writer parks on the lock only after counting itself
+      // in, and cannot get the lock while we hold it, so it is seen in one or the other.
+      boolean running = w != null && w.getState() == Thread.State.RUNNABLE;
+      if (!running && entering.get() == 0) {
         return;
       }
       long left = deadline - System.nanoTime();
