@@ -2,6 +2,7 @@ package dev.eio;
 
 import dev.eio.internal.CancelContext;
 import dev.eio.internal.FiberState;
+import dev.eio.internal.Interrupts;
 import java.util.concurrent.Callable;
 
 /**
@@ -124,6 +125,13 @@ public final class Cancel {
     CancelContext outer = f.enter(inner);
     try {
       return body.call();
+    } catch (Throwable t) {
+      // An interrupt wrapped by user code (new RuntimeException(e)) is still this cancellation.
+      Throwable c = Interrupts.asCancellation(t, inner);
+      if (c == t) {
+        throw t;
+      }
+      throw (Cancelled) c;
     } finally {
       f.enter(outer);
       inner.detach();

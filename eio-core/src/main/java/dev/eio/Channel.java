@@ -731,7 +731,9 @@ public final class Channel<T> implements Iterable<T> {
 
   /**
    * A select clause chosen when no other clause happened within {@code timeout} (real time,
-   * measured from the call to select).
+   * measured from the call to select). For "now or never" use {@link #onDefault}.
+   *
+   * @throws IllegalArgumentException when {@code timeout} is zero or negative (as in Jox)
    */
   public static <R> Clause<R> onTimeout(Duration timeout, Supplier<? extends R> fn) {
     if (timeout == null) {
@@ -739,6 +741,10 @@ public final class Channel<T> implements Iterable<T> {
     }
     if (fn == null) {
       throw new NullPointerException("fn must not be null");
+    }
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException(
+          "timeout must be positive, got " + timeout + " (use onDefault for no wait)");
     }
     long nanos;
     try {
@@ -770,6 +776,8 @@ public final class Channel<T> implements Iterable<T> {
    *
    * @throws IllegalArgumentException when there is no channel clause, or more than one default
    *     or timeout clause
+   * @throws NullPointerException when {@code clauses} or one of the clauses is null (the message
+   *     gives its index)
    * @throws ChannelClosedException when the chosen clause's channel is closed (or failed)
    * @throws Cancelled when the fiber is cancelled while waiting
    */

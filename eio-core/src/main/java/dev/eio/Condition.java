@@ -96,7 +96,10 @@ public final class Condition {
   /**
    * Calls {@code check} until it returns a value, waiting for a {@link #broadcast} between calls.
    * The fiber registers as a waiter before each call, so a broadcast made while {@code check} runs
-   * (after it read a stale state) is not lost: the next round starts at once.
+   * (after it read a stale state) is not lost: the next round starts at once. After any wake-up
+   * {@code check} runs again, even when the fiber was cancelled right after the broadcast: a value
+   * it then returns is returned (the cancellation stays pending for the next blocking operation),
+   * and only an empty result lets the cancellation throw.
    *
    * @param check reads the state; returns the result to stop, or empty to wait for a broadcast
    * @return the first value {@code check} produced
@@ -106,8 +109,11 @@ public final class Condition {
     if (check == null) {
       throw new NullPointerException("check");
     }
+    // Checked once before the first call only: after a wake-up the check runs again even when a
+    // cancellation arrived meanwhile (as in Eio), so the change the broadcast announced is seen;
+    // a pending cancellation then stops the next wait.
+    Interrupts.check();
     while (true) {
-      Interrupts.check();
       WaitQueue.Node n;
       synchronized (this) {
         n = waiters.enqueue();

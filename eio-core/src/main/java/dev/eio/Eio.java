@@ -76,10 +76,11 @@ public final class Eio {
     }
     return Switch.call(
         "main",
-        sw ->
-            body.call(
-                new Env(
-                    SystemClock.INSTANCE,
-                    DomainManager.create(sw, DomainManager.defaultDomains()))));
+        sw -> {
+          Env env =
+              new Env(
+                  SystemClock.INSTANCE, DomainManager.create(sw, DomainManager.defaultDomains()));
+          return Time.withProgramClock(env.clock(), () -> body.call(env));
+        });
   }
 }

@@ -15,9 +15,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BinaryOperator;
-import java.util.function.Consumer;
-import java.util.function.Function;
-import java.util.function.Predicate;
 
 /**
  * Operations on fibers: the combinators that run work concurrently and join it ({@link #both},
@@ -30,6 +27,15 @@ import java.util.function.Predicate;
  * are attached as suppressed, {@link Cancelled} is dropped when a real failure exists, checked
  * exceptions are wrapped once in {@link WrappedCheckedException}. Cancelling the caller cancels
  * them all.
+ *
+ * <p><b>Start policy.</b> A task whose group is already cancelled when its fiber would start
+ * (the caller was cancelled, or a sibling failed or won the race first) is skipped: it never
+ * runs, and counts as cancelled. This is the rule of {@link Switch#fork} and of Eio's {@code
+ * Fiber.both}/{@code all} and kotlinx.coroutines; Eio's {@code first}/{@code any} instead start
+ * every function and let it see the cancellation. A task that must run to release what it was
+ * handed (a connection, a permit) should not rely on starting: give the resource to a switch
+ * ({@link Switch#onRelease}) instead. {@link #map}, {@link #filter} and {@link #forEach} pull
+ * items from one queue, so items not yet taken when the group is cancelled are not processed.
  *
  * <p>When the JVM runs with {@code --enable-preview} the combinators run on {@code
  * StructuredTaskScope} (thread dumps then show the tree, {@link ScopedValue} bindings are
@@ -310,13 +316,14 @@ public final class Fiber {
 
   /**
    * Applies {@code fn} to every item, at most {@code maxFibers} at a time, and returns the
-   * results in input order. The first failure cancels the rest and is rethrown.
+   * results in input order. The first failure cancels the rest and is rethrown; {@code fn} may
+   * throw checked exceptions (wrapped once in {@link WrappedCheckedException}).
    *
    * @throws IllegalArgumentException when {@code maxFibers < 1}
    */
   @SuppressWarnings("unchecked")
   public static <A, B> List<B> map(
-      List<? extends A> items, int maxFibers, Function<? super A, ? extends B> fn) {
+      List<? extends A> items, int maxFibers, CheckedFunction<? super A, ? extends B> fn) {
     Objects.requireNonNull(fn, "fn");
     Object[] out = new Object[items.size()];
     eachIndex(
@@ -333,7 +340,8 @@ public final class Fiber {
    *
    * @throws IllegalArgumentException when {@code maxFibers < 1}
    */
-  public static <A> List<A> filter(List<? extends A> items, int maxFibers, Predicate<? super A> pred) {
+  public static <A> List<A> filter(
+      List<? extends A> items, int maxFibers, CheckedPredicate<? super A> pred) {
     Objects.requireNonNull(pred, "pred");
     boolean[] keep = new boolean[items.size()];
     eachIndex("filter", items, maxFibers, i -> keep[i] = pred.test(items.get(i)));
@@ -351,13 +359,14 @@ public final class Fiber {
    *
    * @throws IllegalArgumentException when {@code maxFibers < 1}
    */
-  public static <A> void forEach(List<? extends A> items, int maxFibers, Consumer<? super A> fn) {
+  public static <A> void forEach(
+      List<? extends A> items, int maxFibers, CheckedConsumer<? super A> fn) {
     Objects.requireNonNull(fn, "fn");
     eachIndex("forEach", items, maxFibers, i -> fn.accept(items.get(i)));
   }
 
   private interface IndexFn {
-    void apply(int i);
+    void apply(int i) throws Exception;
   }
 
   /** Runs {@code fn(i)} for each index on {@code min(maxFibers, n)} fibers pulling indices. */

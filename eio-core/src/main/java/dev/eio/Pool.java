@@ -16,7 +16,9 @@ import java.util.function.Predicate;
  * <ul>
  *   <li>Resources are created lazily, on the caller's fiber, only when no idle one exists and
  *       fewer than {@code max} are lent out; at most {@code max} are lent at a time. Callers that
- *       find all {@code max} in use wait in FIFO order; waiting is cancellable.
+ *       find all {@code max} in use wait in FIFO order; waiting is cancellable. A use completes
+ *       or is cancelled, never both: a waiter cancelled while a slot is being handed to it passes
+ *       the slot on and throws {@link Cancelled} without calling {@code create} or the body.
  *   <li>A failed {@code create} frees its slot and is rethrown to that caller only: the next user
  *       tries again.
  *   <li>Before an idle resource is lent again, {@code validate} is asked; a resource it rejects is
@@ -131,6 +133,12 @@ public final class Pool<R> {
     }
     if (!neverBlock) {
       slots.acquire();
+      // A permit handed over just as the caller was cancelled: the use is cancelled, not
+      // completed, so create and fn are not called and the permit goes on to the next waiter.
+      if (Fiber.isCancelled()) {
+        slots.release();
+        Fiber.check();
+      }
     }
     R r;
     try {

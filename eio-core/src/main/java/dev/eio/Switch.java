@@ -5,6 +5,7 @@ import dev.eio.internal.ContextPropagation;
 import dev.eio.internal.Failures;
 import dev.eio.internal.FiberMonitor;
 import dev.eio.internal.FiberState;
+import dev.eio.internal.Interrupts;
 import dev.eio.internal.Stats;
 import dev.eio.internal.TreeDump;
 import dev.eio.internal.events.FiberFailedEvent;
@@ -25,7 +26,9 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <ul>
  *   <li>No fiber outlives its switch: {@code run} waits for every non-daemon fiber; when only
- *       daemon fibers remain they are cancelled and waited for.
+ *       daemon fibers remain the whole switch is cancelled (a benign stop, not reported as a
+ *       failure) and they are waited for. Forks into the switch are refused from then on, so a
+ *       daemon's clean-up cannot keep the switch open (as in Eio).
  *   <li>The first real failure (of the body, a forked fiber, a release hook, or {@link #fail})
  *       cancels the switch and is rethrown by {@code run} as the same object; later failures are
  *       attached with {@link Throwable#addSuppressed}; {@link Cancelled} is dropped when a real
@@ -446,7 +449,8 @@ public final class Switch {
         if (promise == null) {
           sw.failed(t, ctx());
         } else {
-          promise.tryFail(t instanceof InterruptedException ie ? new Cancelled(ie) : t);
+          Throwable c = Interrupts.asCancellation(t, ctx());
+          promise.tryFail(c instanceof InterruptedException ie ? new Cancelled(ie) : c);
         }
       } finally {
         detach();
@@ -641,14 +645,14 @@ public final class Switch {
     boolean interrupted = false;
     while (true) {
       interrupted |= await(false);
-      CancelContext dc;
-      synchronized (this) {
-        dc = daemons > 0 ? daemonCtx : null;
-      }
-      if (dc != null) {
-        StopSignal stop = new StopSignal(name + " (daemons)");
-        failures.ignore(stop);
-        dc.cancel(stop);
+      if (daemons > 0) {
+        // Only daemons remain: as in Eio the whole switch is cancelled, not just the daemons, so
+        // a daemon's clean-up cannot keep the switch open by forking a fiber into it.
+        if (!ctx.isCancelled()) {
+          StopSignal stop = new StopSignal(name + " (only daemons left)");
+          failures.ignore(stop);
+          ctx.cancel(stop);
+        }
         interrupted |= await(true);
       }
       Hook top;

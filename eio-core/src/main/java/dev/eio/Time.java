@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Time limits on blocking code: {@link #withTimeout} runs a body and cancels it when it takes
@@ -16,10 +17,22 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * returns (or {@code withTimeoutOrThrow} throws {@link Timeout}) the body has ended, the fibers it
  * started have ended and the release hooks of its switches have run. A body that ignores
  * cancellation (a CPU loop that never checks, a {@link Cancel#protect} region) delays the return
- * until it ends by itself. The outcome is either the body's or the timeout, never both: a body
- * that finished just as the time ran out returns its value. The body's own failures are rethrown
- * as the same object; a cancellation of the caller is not a timeout and is rethrown as {@link
+ * until it ends by itself. The outcome is either the body's or the timeout, never both, and the
+ * first to happen wins, as in Eio's {@code with_timeout}: a body that returned before the limit
+ * returns its value, even if the timer fires while the call is returning; a body cancelled by the
+ * timeout is a timeout even when it swallowed the cancellation and returned a value anyway. An
+ * exception the body throws once cancelled by the timeout, caused (at any depth) by an {@link
+ * InterruptedException}, {@link java.io.InterruptedIOException}, {@link
+ * java.nio.channels.ClosedByInterruptException} or {@link Cancelled}, is the timeout too: so the
+ * everyday {@code catch (InterruptedException e) { throw new RuntimeException(e); }} around JDK
+ * calls does not turn a timeout into a failure. The body's other failures are rethrown as the
+ * same object; a cancellation of the caller is not a timeout and is rethrown as {@link
  * Cancelled}.
+ *
+ * <p><b>The program's clock.</b> The forms without a {@link Clock} use {@link #clock()}: the
+ * clock of the {@link Eio#run} or {@link VirtualClock#run} the calling fiber runs under (fibers
+ * inherit it), so service code need not pass a clock down every call and still runs on virtual
+ * time in tests.
  *
  * <p>On the real clock ({@code env.clock()} of {@link Eio#run}) the time limit is kept by a
  * platform timer thread that cancels the body itself, so it fires even while the body's fibers
@@ -28,7 +41,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <pre>{@code
  * Optional<String> page = Time.withTimeout(env.clock(), Duration.ofSeconds(5), () -> fetch(url));
- * String body = Time.withTimeoutOrThrow(env.clock(), Duration.ofSeconds(5), () -> fetch(url));
+ * String body = Time.withTimeoutOrThrow(Duration.ofSeconds(5), () -> fetch(url)); // program's clock
  * }</pre>
  */
 public final class Time {
@@ -49,6 +62,43 @@ public final class Time {
     public synchronized Throwable fillInStackTrace() {
       return this;
     }
+  }
+
+  /** Which fiber-local holds the program's clock; bound by {@link Eio#run} and friends. */
+  private static final Fiber.Key<Clock> PROGRAM_CLOCK = new Fiber.Key<>("program clock");
+
+  /**
+   * The running program's clock: that of the innermost {@link Eio#run} or {@link
+   * VirtualClock#run} the calling fiber (or the fiber that forked it) runs under; the system
+   * clock outside any run.
+   */
+  public static Clock clock() {
+    return Fiber.get(PROGRAM_CLOCK).orElse(SystemClock.INSTANCE);
+  }
+
+  /** Runs {@code body} with {@code clock} as the program's clock. */
+  static <T> T withProgramClock(Clock clock, Callable<T> body) {
+    return Fiber.withBinding(PROGRAM_CLOCK, clock, body);
+  }
+
+  /** {@link #withTimeout(Clock, Duration, Callable)} on the program's {@link #clock()}. */
+  public static <T> Optional<T> withTimeout(Duration timeout, Callable<? extends T> body) {
+    return withTimeout(clock(), timeout, body);
+  }
+
+  /** {@link #withTimeout(Clock, Duration, Task)} on the program's {@link #clock()}. */
+  public static boolean withTimeout(Duration timeout, Task body) {
+    return withTimeout(clock(), timeout, body);
+  }
+
+  /** {@link #withTimeoutOrThrow(Clock, Duration, Callable)} on the program's {@link #clock()}. */
+  public static <T> T withTimeoutOrThrow(Duration timeout, Callable<? extends T> body) {
+    return withTimeoutOrThrow(clock(), timeout, body);
+  }
+
+  /** {@link #withTimeoutOrThrow(Clock, Duration, Task)} on the program's {@link #clock()}. */
+  public static void withTimeoutOrThrow(Duration timeout, Task body) {
+    withTimeoutOrThrow(clock(), timeout, body);
   }
 
   /**
@@ -109,6 +159,16 @@ public final class Time {
     };
   }
 
+  private static final int RUNNING = 0;
+  private static final int BODY_FIRST = 1;
+  private static final int TIMER_FIRST = 2;
+
+  /** Records that the body returned {@code v}; from then on the timer no longer fires. */
+  private static <T> T returned(T v, AtomicInteger race) {
+    race.compareAndSet(RUNNING, BODY_FIRST);
+    return v;
+  }
+
   private static <T> Outcome<T> run(Clock clock, Duration timeout, Callable<? extends T> body) {
     if (clock == null) {
       throw new NullPointerException("clock");
@@ -124,13 +184,15 @@ public final class Time {
     }
     TimeoutSignal signal = new TimeoutSignal(timeout);
     AtomicBoolean fired = new AtomicBoolean();
+    // Who came first, decided by one CAS: the body returning, or the timer.
+    AtomicInteger race = new AtomicInteger(RUNNING);
     try {
       T v =
           Cancel.subCall(
               ctx -> {
                 Runnable expire =
                     () -> {
-                      if (ctx.cancel(signal)) {
+                      if (race.compareAndSet(RUNNING, TIMER_FIRST) && ctx.cancel(signal)) {
                         fired.set(true);
                       }
                     };
@@ -140,7 +202,7 @@ public final class Time {
                   ScheduledFuture<?> timer =
                       Timers.schedule(expire, SystemClock.saturatedNanos(timeout));
                   try {
-                    return body.call();
+                    return returned(body.call(), race);
                   } finally {
                     timer.cancel(false);
                   }
@@ -154,10 +216,13 @@ public final class Time {
                             clock.sleep(timeout);
                             expire.run();
                           });
-                      return body.call();
+                      return returned(body.call(), race);
                     });
               });
-      return new Outcome<>(v, false);
+      // The timer came first and the body swallowed its cancellation: still a timeout (Eio's
+      // with_timeout keeps the first outcome), unless the caller's cancellation got there first.
+      // (The timer thread may still be inside cancel, so its CAS is what counts, not fired.)
+      return new Outcome<>(v, race.get() == TIMER_FIRST && !Fiber.isCancelled());
     } catch (Cancelled c) {
       // The timer may still be setting fired as the body ends with its cancellation: the reason
       // tells too.

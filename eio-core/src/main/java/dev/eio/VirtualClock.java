@@ -4,6 +4,7 @@ import dev.eio.parallel.DomainManager;
 
 import dev.eio.internal.FiberMonitor;
 import dev.eio.internal.FiberState;
+import dev.eio.internal.UserFrames;
 import dev.eio.internal.Interrupts;
 import dev.eio.internal.SystemClock;
 import java.time.Duration;
@@ -176,12 +177,15 @@ public final class VirtualClock implements Clock {
                                     clock.runCtx = ctx;
                                     return Switch.call(
                                         "main",
-                                        inner ->
-                                            body.call(
-                                                new Env(
-                                                    clock,
-                                                    DomainManager.create(
-                                                        inner, DomainManager.defaultDomains()))));
+                                        inner -> {
+                                          Env env =
+                                              new Env(
+                                                  clock,
+                                                  DomainManager.create(
+                                                      inner, DomainManager.defaultDomains()));
+                                          return Time.withProgramClock(
+                                              clock, () -> body.call(env));
+                                        });
                                   });
                           clock.throwIfDeadlocked(null);
                           return v;
@@ -438,17 +442,7 @@ public final class VirtualClock implements Clock {
     if (blocker != NO_BLOCKER) {
       sb.append(" waiting on ").append(safeToString(blocker));
     }
-    StackTraceElement[] st = t.getStackTrace();
-    for (int i = 0; i < st.length; i++) {
-      String c = st[i].getClassName();
-      if (c.startsWith("dev.eio.") && !c.startsWith("dev.eio.internal.")) {
-        sb.append(" in ").append(st[i]);
-        if (i + 1 < st.length) {
-          sb.append(", called from ").append(st[i + 1]);
-        }
-        break;
-      }
-    }
+    sb.append(" in ").append(UserFrames.describe(t.getStackTrace()));
     return sb.toString();
   }
 

@@ -162,9 +162,25 @@ class ChannelSelectTest {
         Channel.select(a.onReceive(x -> "a"), Channel.onTimeout(Duration.ofMillis(20), () -> "timeout"));
     assertEquals("timeout", got);
     assertFalse(a.trySend(1));
-    String zero =
-        Channel.select(a.onReceive(x -> "a"), Channel.onTimeout(Duration.ZERO, () -> "timeout"));
-    assertEquals("timeout", zero);
+  }
+
+  /** Jox ChannelTest "should not allow a zero or negative timeout"; Time.withTimeout agrees. */
+  @Test
+  void aTimeoutClauseRejectsZeroAndNegativeDurations() {
+    IllegalArgumentException zero =
+        assertThrows(
+            IllegalArgumentException.class, () -> Channel.onTimeout(Duration.ZERO, () -> "t"));
+    assertTrue(zero.getMessage().contains("PT0S"), zero.getMessage());
+    assertThrows(
+        IllegalArgumentException.class, () -> Channel.onTimeout(Duration.ofMillis(-1), () -> "t"));
+  }
+
+  @Test
+  void selectWithANullClauseNamesItsIndex() {
+    Channel<Integer> a = Channel.rendezvous();
+    NullPointerException e =
+        assertThrows(NullPointerException.class, () -> Channel.select(a.onReceive(x -> 1), null));
+    assertEquals("clause 1 must not be null", e.getMessage());
   }
 
   @Test

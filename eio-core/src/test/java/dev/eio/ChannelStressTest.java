@@ -300,7 +300,7 @@ class ChannelStressTest {
                           case 3 ->
                               Channel.select(
                                   b.onSend(item, () -> true),
-                                  Channel.onTimeout(Duration.ofNanos(rnd.nextInt(50_000)), () -> false));
+                                  Channel.onTimeout(Duration.ofNanos(1 + rnd.nextInt(50_000)), () -> false));
                           default -> Channel.select(b.onSend(item, () -> true), Channel.onDefault(() -> false));
                         };
                     if (ok) {
@@ -354,7 +354,7 @@ class ChannelStressTest {
                     case 2 ->
                         Channel.select(
                             one.onReceive(v -> v),
-                            Channel.onTimeout(Duration.ofNanos(rnd.nextInt(50_000)), () -> null));
+                            Channel.onTimeout(Duration.ofNanos(1 + rnd.nextInt(50_000)), () -> null));
                     case 3 -> Channel.select(a.onReceive(v -> v), b.onReceive(v -> v));
                     default -> Channel.select(b.onReceive(v -> v), a.onReceive(v -> v), Channel.onDefault(() -> null));
                   };

@@ -38,7 +38,11 @@ class DumpTest {
           dump[1] = Eio.dump();
           release.resolve(null);
         });
-    String d = dump[0].replaceAll("\\(\\d+ms\\)|\\(\\d+\\.\\d+s\\)", "(AGE)")
+    // Each blocked fiber is shown with the test's own frame that made the call.
+    assertEquals(
+        3, dump[0].split(", called from dev.eio.DumpTest.lambda\\$", -1).length, dump[0]);
+    String d = dump[0].replaceAll(", called from [^ ]+", "")
+        .replaceAll("\\(\\d+ms\\)|\\(\\d+\\.\\d+s\\)", "(AGE)")
         .replaceAll("open, \\d+ms|open, \\d+\\.\\d+s", "open, AGE");
     String expected =
         """

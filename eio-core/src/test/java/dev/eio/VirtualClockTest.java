@@ -172,6 +172,22 @@ class VirtualClockTest {
     assertTrue(d.getMessage().contains("Promise.await"), d.getMessage());
   }
 
+  /** The report names the operation and the user's frame, not eio's private parking method. */
+  @Test
+  void aDeadlockReportPointsAtTheUsersFrame() {
+    Channel<Integer> ch = Channel.rendezvous();
+    Deadlock d = assertThrows(Deadlock.class, () -> VirtualClock.run(env -> waitForever(ch)));
+    assertTrue(
+        d.getMessage()
+            .contains("in dev.eio.Channel.receive, called from dev.eio.VirtualClockTest.waitForever("),
+        d.getMessage());
+    assertFalse(d.getMessage().contains("awaitWinner"), d.getMessage());
+  }
+
+  private static int waitForever(Channel<Integer> ch) {
+    return ch.receive();
+  }
+
   @Test
   void fibersBlockedOnEachOtherWhileOneSleepsAreNotADeadlock() {
     VirtualClock.run(

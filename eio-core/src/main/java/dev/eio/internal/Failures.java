@@ -33,13 +33,16 @@ public final class Failures {
   /**
    * Records {@code t}, thrown by a fiber that ran in {@code ctx}. A cancellation (a {@link
    * Cancelled} or an {@link InterruptedException}) is dropped when {@code ctx} was stopped for a
-   * benign reason, whatever the exception carries: user code may rethrow it in its own way.
+   * benign reason, whatever the exception carries: user code may rethrow it in its own way. Any
+   * exception caused by an interrupt or cancellation, thrown while {@code ctx} is cancelled,
+   * counts as that cancellation ({@link Interrupts#asCancellation}).
    *
    * @return the reason to cancel the group with, or {@code null} when {@code t} was dropped: the
    *     first real failure, otherwise {@code t} itself (an escaping cancellation also cancels the
    *     group, as in Eio; cancelling an already cancelled context does nothing)
    */
   public Throwable add(Throwable t, CancelContext ctx) {
+    t = Interrupts.asCancellation(t, ctx);
     if (t instanceof InterruptedException ie) {
       t = new Cancelled(ie);
     }

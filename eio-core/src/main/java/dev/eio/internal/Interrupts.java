@@ -1,6 +1,8 @@
 package dev.eio.internal;
 
 import dev.eio.Cancelled;
+import java.io.InterruptedIOException;
+import java.nio.channels.ClosedByInterruptException;
 
 /** Turns thread interrupts into {@link Cancelled}, the one way eio reports cancellation. */
 public final class Interrupts {
@@ -31,5 +33,45 @@ public final class Interrupts {
       return CancelContext.cancelled(reason);
     }
     return cause != null ? new Cancelled(cause) : new Cancelled("interrupted");
+  }
+
+  /**
+   * Whether {@code t} reports an interrupt or a cancellation somewhere in its chain of causes:
+   * an {@link InterruptedException}, {@link InterruptedIOException}, {@link
+   * ClosedByInterruptException} or {@link Cancelled}, at any depth. User code commonly wraps
+   * these ({@code throw new RuntimeException(e)}), which must not turn a cancellation into a
+   * failure.
+   */
+  public static boolean causedByCancellation(Throwable t) {
+    int depth = 0;
+    // Bounded: a cause chain may be cyclic (Throwable forbids only self-causation).
+    for (Throwable c = t; c != null && depth < 64; c = c.getCause(), depth++) {
+      if (c instanceof InterruptedException
+          || c instanceof InterruptedIOException
+          || c instanceof ClosedByInterruptException
+          || c instanceof Cancelled) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The cancellation rule for an exception {@code t} escaping code that ran in {@code ctx}: when
+   * {@code ctx} is cancelled and {@code t} is caused by an interrupt or cancellation, {@code t}
+   * counts as that cancellation and a {@link Cancelled} carrying the context's reason is
+   * returned, with {@code t} attached as suppressed so its trace is kept; otherwise {@code t}.
+   */
+  public static Throwable asCancellation(Throwable t, CancelContext ctx) {
+    if (t instanceof Cancelled || ctx == null) {
+      return t;
+    }
+    Throwable reason = ctx.reason();
+    if (reason == null || !causedByCancellation(t)) {
+      return t;
+    }
+    Cancelled c = CancelContext.cancelled(reason);
+    c.addSuppressed(t);
+    return c;
   }
 }

@@ -16,8 +16,9 @@ import java.util.List;
  *     fiber worker-7: running, cancelling (0.3s)
  * </pre>
  *
- * A fiber's state is {@code running}, or {@code blocked in <class.method>} (the innermost frame
- * outside the JDK's parking machinery), with {@code , cancelling} when its context is cancelled.
+ * A fiber's state is {@code running}, or {@code blocked in <class.method>, called from <frame>}
+ * (the eio operation it is in, or the JDK call when it blocks in the JDK directly, and the user's
+ * frame that called it), with {@code , cancelling} when its context is cancelled.
  * The structure changes while it is read: the dump is a snapshot of each node as it is visited.
  */
 public final class TreeDump {
@@ -75,20 +76,7 @@ public final class TreeDump {
   }
 
   private static String blockedOn(Thread t) {
-    for (StackTraceElement e : t.getStackTrace()) {
-      String c = e.getClassName();
-      if (c.startsWith("jdk.internal.")
-          || c.startsWith("java.lang.VirtualThread")
-          || c.startsWith("java.lang.Thread")
-          || c.startsWith("java.lang.System$")
-          || c.startsWith("java.lang.Object")
-          || c.startsWith("java.util.concurrent.locks.")
-          || c.startsWith("sun.")) {
-        continue;
-      }
-      return c + "." + e.getMethodName();
-    }
-    return "?";
+    return UserFrames.describe(t.getStackTrace());
   }
 
   /** An age for humans: milliseconds below a second, then seconds with one decimal. */

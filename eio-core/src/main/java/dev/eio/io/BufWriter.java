@@ -7,6 +7,7 @@ import dev.eio.internal.Interrupts;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -16,11 +17,14 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p><b>Coalescing.</b> Writes only copy bytes into the buffer. The buffer goes to the sink in one
  * call on {@link #flush()}, on {@link #close()}, when it reaches its capacity, and, for a writer
- * made with a switch ({@link #of(Switch, Sink)}), whenever its flusher fiber gets to run: the
- * flusher sleeps until bytes are buffered, lets other fibers run once, then takes everything
- * buffered. So a fiber's run of small writes made without blocking, and every write made while an
- * earlier batch is still being written, travel in one sink call, and a writer that then blocks on
- * something else (waiting for a reply) never forgets to flush. A write larger than the capacity
+ * made with a switch ({@link #of(Switch, Sink)}), by its flusher fiber once the fiber that wrote
+ * last stops running: the flusher sleeps until bytes are buffered, then waits while that fiber is
+ * still running (on any carrier) and nobody waits for the flush, then takes everything buffered.
+ * So a fiber's run of small writes made without blocking, and every write made while an earlier
+ * batch is still being written, travel in one sink call, and a writer that then blocks on
+ * something else (waiting for a reply) never forgets to flush. A writer that keeps running without
+ * blocking (a long computation, {@link Fiber#yield} in a loop) has its bytes sent at the latest
+ * {@value #MAX_COALESCE_MILLIS} ms after the flusher woke for them. A write larger than the capacity
  * goes to the sink in a call of its own, after the bytes buffered before it.
  *
  * <p><b>Guarantees.</b> Bytes reach the sink in the order the write calls took effect; the
@@ -49,6 +53,10 @@ public final class BufWriter implements AutoCloseable {
   public static final int DEFAULT_CAPACITY = 64 * 1024;
 
   private static final int INITIAL = 4096;
+  /** How long the flusher waits at most for a writer that keeps running, in milliseconds. */
+  static final int MAX_COALESCE_MILLIS = 200;
+  private static final long FIRST_PAUSE_NANOS = 10_000;
+  private static final long LONGEST_PAUSE_NANOS = 1_000_000;
   private static final byte[] EMPTY = new byte[0];
 
   /** The body of {@link #with}. */
@@ -71,6 +79,11 @@ public final class BufWriter implements AutoCloseable {
   private Throwable failure;
   private boolean failureReported;
   private boolean flusherRunning;
+  private int waitingForFlusher; // writers blocked until the flusher takes or sends the buffer
+  // Writers between entering write and holding the lock: one parked on the lock (the flusher
+  // holds it while it looks) is still in its run of writes, though its thread is WAITING.
+  private final AtomicInteger entering = new AtomicInteger();
+  private Thread lastWriter; // the thread of the last write that buffered bytes
   private volatile Switch.ReleaseHandle releaseHook; // set before the flusher starts
   private long appended; // bytes accepted by write calls, ever
   private long flushed; // bytes the sink accepted, ever
@@ -170,7 +183,12 @@ public final class BufWriter implements AutoCloseable {
   public void write(ByteBuffer src) {
     while (true) {
       int direct = -1;
-      lock.lock();
+      entering.incrementAndGet();
+      try {
+        lock.lock();
+      } finally {
+        entering.decrementAndGet();
+      }
       try {
         checkUsable();
         int n = src.remaining();
@@ -184,6 +202,7 @@ public final class BufWriter implements AutoCloseable {
           src.get(buf, size, n);
           size += n;
           appended += n;
+          lastWriter = Thread.currentThread();
           changed.signalAll();
           return;
         }
@@ -195,7 +214,7 @@ public final class BufWriter implements AutoCloseable {
         } else if (flusherRunning) {
           // No room for the whole write (it is never split): wait for the flusher to take the
           // buffer, deciding and waiting under one lock so its signal cannot be missed.
-          await();
+          awaitFlusher();
           continue;
         }
       } finally {
@@ -306,7 +325,7 @@ public final class BufWriter implements AutoCloseable {
           return;
         }
         if (flusherRunning) {
-          await();
+          awaitFlusher();
           continue;
         }
       } finally {
@@ -477,6 +496,48 @@ public final class BufWriter implements AutoCloseable {
     }
   }
 
+  /** Waits for the flusher, telling it not to wait for the writers to go idle. Holds the lock. */
+  private void awaitFlusher() {
+    waitingForFlusher++;
+    changed.signalAll();
+    try {
+      await();
+    } finally {
+      waitingForFlusher--;
+    }
+  }
+
+  /**
+   * Waits, holding the lock, while the fiber that wrote last is still running (so it may write
+   * more), or a writer is waiting for the lock to write, and no writer waits for the flusher, for
+   * {@link #MAX_COALESCE_MILLIS} at most. Its thread's state is the only sign available that it
+   * blocked: a virtual thread parked anywhere (a socket, a lock, a channel) is no longer
+   * RUNNABLE; so the batch is taken as soon as it does.
+   */
+  private void awaitIdleWriter() {
+    long deadline = System.nanoTime() + MAX_COALESCE_MILLIS * 1_000_000L;
+    long pause = FIRST_PAUSE_NANOS;
+    while (size > 0 && !closed && failure == null && waitingForFlusher == 0) {
+      Thread w = lastWriter;
+      // The state first, then the count: a writer parks on the lock only after counting itself
+      // in, and cannot get the lock while we hold it, so it is seen in one or the other.
+      boolean running = w != null && w.getState() == Thread.State.RUNNABLE;
+      if (!running && entering.get() == 0) {
+        return;
+      }
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return;
+      }
+      try {
+        changed.awaitNanos(Math.min(pause, left));
+      } catch (InterruptedException e) {
+        throw Interrupts.cancelledByInterrupt(e);
+      }
+      pause = Math.min(2 * pause, LONGEST_PAUSE_NANOS);
+    }
+  }
+
   /** The flusher fiber: sends whatever is buffered, until closed, failed or cancelled. */
   private void runFlusher() {
     try {
@@ -489,11 +550,11 @@ public final class BufWriter implements AutoCloseable {
           if (failure != null || closed) {
             return;
           }
+          // Let the writer finish its run of writes before the batch is taken.
+          awaitIdleWriter();
         } finally {
           lock.unlock();
         }
-        // Let a writer that is ready to run add to the batch before it is taken.
-        Fiber.yield();
         drainOnce(true);
       }
     } catch (Cancelled c) {

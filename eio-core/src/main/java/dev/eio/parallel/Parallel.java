@@ -1,6 +1,9 @@
 package dev.eio.parallel;
 
 import dev.eio.Cancelled;
+import dev.eio.CheckedBiFunction;
+import dev.eio.CheckedConsumer;
+import dev.eio.CheckedFunction;
 import dev.eio.Fiber;
 import dev.eio.Task;
 import dev.eio.internal.OwnedTask;
@@ -17,10 +20,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
-import java.util.function.BiFunction;
 import java.util.function.BinaryOperator;
-import java.util.function.Consumer;
-import java.util.function.Function;
 
 /**
  * Parallel operations on the domains of a {@link DomainManager} (or on the domains, worker
@@ -56,7 +56,7 @@ public final class Parallel {
   @FunctionalInterface
   public interface IndexedFunction<A, B> {
     /** The result for {@code item}, found at {@code index}. */
-    B apply(int index, A item);
+    B apply(int index, A item) throws Exception;
   }
 
   /**
@@ -73,7 +73,7 @@ public final class Parallel {
 
   /** Applies {@code fn} to every item on the domains; the results in input order. */
   public static <A, B> List<B> map(
-      DomainManager domains, List<? extends A> items, Function<? super A, ? extends B> fn) {
+      DomainManager domains, List<? extends A> items, CheckedFunction<? super A, ? extends B> fn) {
     return map(domains, items, ParallelOptions.defaults(), fn);
   }
 
@@ -82,14 +82,14 @@ public final class Parallel {
       DomainManager domains,
       List<? extends A> items,
       ParallelOptions options,
-      Function<? super A, ? extends B> fn) {
+      CheckedFunction<? super A, ? extends B> fn) {
     Objects.requireNonNull(fn, "fn");
     return mapIndexed(domains, items, options, (i, a) -> fn.apply(a));
   }
 
   /** Applies {@code fn} to every item of an array on the domains; the results in input order. */
   public static <A, B> List<B> map(
-      DomainManager domains, A[] items, Function<? super A, ? extends B> fn) {
+      DomainManager domains, A[] items, CheckedFunction<? super A, ? extends B> fn) {
     return map(domains, asList(items), ParallelOptions.defaults(), fn);
   }
 
@@ -98,7 +98,7 @@ public final class Parallel {
       DomainManager domains,
       A[] items,
       ParallelOptions options,
-      Function<? super A, ? extends B> fn) {
+      CheckedFunction<? super A, ? extends B> fn) {
     return map(domains, asList(items), options, fn);
   }
 
@@ -138,7 +138,7 @@ public final class Parallel {
                 A item = list.get(i);
                 try {
                   out[i - from] = fn.apply(base + i, item);
-                } catch (RuntimeException e) {
+                } catch (Exception e) {
                   throw itemFailed(base + i, item, e);
                 }
               }
@@ -159,7 +159,7 @@ public final class Parallel {
 
   /** Applies {@code fn} to every item on the domains, for its effect. */
   public static <A> void forEach(
-      DomainManager domains, List<? extends A> items, Consumer<? super A> fn) {
+      DomainManager domains, List<? extends A> items, CheckedConsumer<? super A> fn) {
     forEach(domains, items, ParallelOptions.defaults(), fn);
   }
 
@@ -168,7 +168,7 @@ public final class Parallel {
       DomainManager domains,
       List<? extends A> items,
       ParallelOptions options,
-      Consumer<? super A> fn) {
+      CheckedConsumer<? super A> fn) {
     forEach(Where.domains(domains), items, options, fn, fn);
   }
 
@@ -176,7 +176,7 @@ public final class Parallel {
       Where where,
       List<? extends A> items,
       ParallelOptions options,
-      Consumer<? super A> fn,
+      CheckedConsumer<? super A> fn,
       Object owner) {
     Objects.requireNonNull(fn, "fn");
     ranges(
@@ -190,7 +190,7 @@ public final class Parallel {
             A item = list.get(i);
             try {
               fn.accept(item);
-            } catch (RuntimeException e) {
+            } catch (Exception e) {
               throw itemFailed(base + i, item, e);
             }
           }
@@ -199,7 +199,7 @@ public final class Parallel {
   }
 
   /** Applies {@code fn} to every item of an array on the domains, for its effect. */
-  public static <A> void forEach(DomainManager domains, A[] items, Consumer<? super A> fn) {
+  public static <A> void forEach(DomainManager domains, A[] items, CheckedConsumer<? super A> fn) {
     forEach(domains, asList(items), ParallelOptions.defaults(), fn);
   }
 
@@ -213,18 +213,18 @@ public final class Parallel {
       DomainManager domains,
       List<? extends A> items,
       R identity,
-      BiFunction<? super R, ? super A, ? extends R> accumulate,
+      CheckedBiFunction<? super R, ? super A, ? extends R> accumulate,
       BinaryOperator<R> combine) {
     return fold(domains, items, ParallelOptions.defaults(), identity, accumulate, combine);
   }
 
-  /** Folds the items, split as {@code options} says; see {@link #fold(DomainManager, List, Object, BiFunction, BinaryOperator)}. */
+  /** Folds the items, split as {@code options} says; see {@link #fold(DomainManager, List, Object, CheckedBiFunction, BinaryOperator)}. */
   public static <A, R> R fold(
       DomainManager domains,
       List<? extends A> items,
       ParallelOptions options,
       R identity,
-      BiFunction<? super R, ? super A, ? extends R> accumulate,
+      CheckedBiFunction<? super R, ? super A, ? extends R> accumulate,
       BinaryOperator<R> combine) {
     return fold(Where.domains(domains), items, options, identity, accumulate, combine, accumulate);
   }
@@ -234,7 +234,7 @@ public final class Parallel {
       List<? extends A> items,
       ParallelOptions options,
       R identity,
-      BiFunction<? super R, ? super A, ? extends R> accumulate,
+      CheckedBiFunction<? super R, ? super A, ? extends R> accumulate,
       BinaryOperator<R> combine,
       Object owner) {
     Objects.requireNonNull(accumulate, "accumulate");
@@ -252,7 +252,7 @@ public final class Parallel {
                 A item = list.get(i);
                 try {
                   acc = accumulate.apply(acc, item);
-                } catch (RuntimeException e) {
+                } catch (Exception e) {
                   throw itemFailed(base + i, item, e);
                 }
               }
@@ -270,7 +270,7 @@ public final class Parallel {
       DomainManager domains,
       A[] items,
       R identity,
-      BiFunction<? super R, ? super A, ? extends R> accumulate,
+      CheckedBiFunction<? super R, ? super A, ? extends R> accumulate,
       BinaryOperator<R> combine) {
     return fold(domains, asList(items), identity, accumulate, combine);
   }
@@ -283,18 +283,18 @@ public final class Parallel {
   public static <A, B> B mapFold(
       DomainManager domains,
       List<? extends A> items,
-      Function<? super A, ? extends B> map,
+      CheckedFunction<? super A, ? extends B> map,
       B identity,
       BinaryOperator<B> combine) {
     return mapFold(domains, items, ParallelOptions.defaults(), map, identity, combine);
   }
 
-  /** Map-reduce split as {@code options} says; see {@link #mapFold(DomainManager, List, Function, Object, BinaryOperator)}. */
+  /** Map-reduce split as {@code options} says; see {@link #mapFold(DomainManager, List, CheckedFunction, Object, BinaryOperator)}. */
   public static <A, B> B mapFold(
       DomainManager domains,
       List<? extends A> items,
       ParallelOptions options,
-      Function<? super A, ? extends B> map,
+      CheckedFunction<? super A, ? extends B> map,
       B identity,
       BinaryOperator<B> combine) {
     Objects.requireNonNull(map, "map");
@@ -307,7 +307,7 @@ public final class Parallel {
   public static <A, B> B mapFold(
       DomainManager domains,
       A[] items,
-      Function<? super A, ? extends B> map,
+      CheckedFunction<? super A, ? extends B> map,
       B identity,
       BinaryOperator<B> combine) {
     return mapFold(domains, asList(items), map, identity, combine);
@@ -338,12 +338,14 @@ public final class Parallel {
   /** Applies {@code fn} to every item where {@code where} says, for its effect. */
   public static <A> void forEach(
       Where where, List<? extends A> items, SerializableConsumer<? super A> fn) {
-    forEach(where, items, ParallelOptions.defaults(), fn, fn);
+    Objects.requireNonNull(fn, "fn");
+    forEach(
+        where, items, ParallelOptions.defaults(), (CheckedConsumer<A> & Serializable) fn::accept, fn);
   }
 
   /**
    * Folds the items where {@code where} says, like {@link #fold(DomainManager, List, Object,
-   * BiFunction, BinaryOperator)}; {@code accumulate} runs where the items are, {@code combine}
+   * CheckedBiFunction, BinaryOperator)}; {@code accumulate} runs where the items are, {@code combine}
    * in the caller.
    */
   public static <A, R> R fold(
@@ -352,7 +354,15 @@ public final class Parallel {
       R identity,
       SerializableBiFunction<? super R, ? super A, ? extends R> accumulate,
       BinaryOperator<R> combine) {
-    return fold(where, items, ParallelOptions.defaults(), identity, accumulate, combine, accumulate);
+    Objects.requireNonNull(accumulate, "accumulate");
+    return fold(
+        where,
+        items,
+        ParallelOptions.defaults(),
+        identity,
+        (CheckedBiFunction<R, A, R> & Serializable) accumulate::apply,
+        combine,
+        accumulate);
   }
 
   private static <A> List<A> asList(A[] items) {
@@ -360,9 +370,9 @@ public final class Parallel {
   }
 
   /** The exception to throw for {@code e} from a user function on one item: named, once. */
-  static RuntimeException itemFailed(long index, Object item, RuntimeException e) {
-    if (e instanceof Cancelled) {
-      return e;
+  static RuntimeException itemFailed(long index, Object item, Exception e) {
+    if (e instanceof Cancelled c) {
+      return c;
     }
     return new ItemFailedException(index, item, e);
   }
@@ -488,15 +498,16 @@ public final class Parallel {
   public static <A, B> void pipeline(
       DomainManager domains,
       Iterator<? extends A> source,
-      Function<? super A, ? extends B> work,
-      Consumer<? super B> consumer,
+      CheckedFunction<? super A, ? extends B> work,
+      CheckedConsumer<? super B> consumer,
       PipelineOptions options) {
     Objects.requireNonNull(domains, "domains");
     Streaming.pipeline(Where.domains(domains), source, work, consumer, options, work);
   }
 
   /**
-   * {@link #pipeline(DomainManager, Iterator, Function, Consumer, PipelineOptions)} where {@code
+   * {@link #pipeline(DomainManager, Iterator, CheckedFunction, CheckedConsumer,
+   * PipelineOptions)} where {@code
    * where} says: elsewhere than on domains each chunk of items travels with {@code work}, and the
    * default number of workers is {@code where.parallelism()}.
    */
@@ -504,9 +515,11 @@ public final class Parallel {
       Where where,
       Iterator<? extends A> source,
       SerializableFunction<? super A, ? extends B> work,
-      Consumer<? super B> consumer,
+      CheckedConsumer<? super B> consumer,
       PipelineOptions options) {
-    Streaming.pipeline(where, source, work, consumer, options, work);
+    Objects.requireNonNull(work, "work");
+    Streaming.pipeline(
+        where, source, (CheckedFunction<A, B> & Serializable) work::apply, consumer, options, work);
   }
 
   /**
@@ -521,16 +534,17 @@ public final class Parallel {
    */
   public static <T, R> void compute(
       DomainManager domains,
-      Function<? super T, ? extends R> worker,
+      CheckedFunction<? super T, ? extends R> worker,
       Master<T, R> master,
       Collection<? extends T> initialTasks,
       RetryPolicy retry) {
     Objects.requireNonNull(domains, "domains");
-    Streaming.compute(Where.domains(domains), worker, master, initialTasks, retry);
+    Streaming.compute(Where.domains(domains), worker, master, initialTasks, retry, worker);
   }
 
   /**
-   * {@link #compute(DomainManager, Function, Master, Collection, RetryPolicy)} where {@code where}
+   * {@link #compute(DomainManager, CheckedFunction, Master, Collection,
+   * RetryPolicy)} where {@code where}
    * says, at most {@code where.parallelism()} tasks at a time; elsewhere than on domains each task
    * travels with {@code worker}. A task that failed because its host was lost is a failure like
    * any other: {@code retry} decides whether it runs again (on another host, for a cluster), and
@@ -542,6 +556,13 @@ public final class Parallel {
       Master<T, R> master,
       Collection<? extends T> initialTasks,
       RetryPolicy retry) {
-    Streaming.compute(where, worker, master, initialTasks, retry);
+    Objects.requireNonNull(worker, "worker");
+    Streaming.compute(
+        where,
+        (CheckedFunction<T, R> & Serializable) worker::apply,
+        master,
+        initialTasks,
+        retry,
+        worker);
   }
 }

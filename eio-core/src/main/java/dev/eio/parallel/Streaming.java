@@ -1,6 +1,8 @@
 package dev.eio.parallel;
 
 import dev.eio.Cancelled;
+import dev.eio.CheckedConsumer;
+import dev.eio.CheckedFunction;
 import dev.eio.Fiber;
 import dev.eio.Switch;
 import dev.eio.internal.Interrupts;
@@ -17,8 +19,6 @@ import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
-import java.util.function.Consumer;
-import java.util.function.Function;
 
 /**
  * The machinery of {@link Parallel#pipeline} and {@link Parallel#compute}: worker fibers that
@@ -27,15 +27,15 @@ import java.util.function.Function;
 final class Streaming {
   private Streaming() {}
 
-    /**
+  /**
    * {@link Parallel#pipeline}: on domains the workers are fibers that run each chunk in a domain
    * section; elsewhere they send each chunk with {@code owner}'s classes allowed in the reply.
    */
   static <A, B> void pipeline(
       Where where,
       Iterator<? extends A> source,
-      Function<? super A, ? extends B> work,
-      Consumer<? super B> consumer,
+      CheckedFunction<? super A, ? extends B> work,
+      CheckedConsumer<? super B> consumer,
       PipelineOptions options,
       Object owner) {
     Objects.requireNonNull(where, "where");
@@ -77,7 +77,7 @@ final class Streaming {
                                 A item = (A) items[i];
                                 try {
                                   out[i] = work.apply(item);
-                                } catch (RuntimeException e) {
+                                } catch (Exception e) {
                                   throw Parallel.itemFailed(first + i, item, e);
                                 }
                               }
@@ -164,7 +164,11 @@ final class Streaming {
   }
 
   private static <B> void consume(
-      BlockingQueue<Chunk> done, boolean ordered, Semaphore room, Consumer<? super B> consumer) {
+      BlockingQueue<Chunk> done,
+      boolean ordered,
+      Semaphore room,
+      CheckedConsumer<? super B> consumer)
+      throws Exception {
     long total = -1;
     long consumed = 0;
     long next = 0;
@@ -189,7 +193,8 @@ final class Streaming {
   }
 
   @SuppressWarnings("unchecked")
-  private static <B> void deliver(Chunk c, Semaphore room, Consumer<? super B> consumer) {
+  private static <B> void deliver(Chunk c, Semaphore room, CheckedConsumer<? super B> consumer)
+      throws Exception {
     for (Object r : c.results) {
       consumer.accept((B) r);
       room.release();
@@ -228,13 +233,14 @@ final class Streaming {
 
   // ---------------------------------------------------------------- compute
 
-  /** {@link Parallel#compute} where {@code where} says; {@code worker}'s classes allowed in replies. */
+  /** {@link Parallel#compute} where {@code where} says; {@code owner}'s classes allowed in replies. */
   static <T, R> void compute(
       Where where,
-      Function<? super T, ? extends R> worker,
+      CheckedFunction<? super T, ? extends R> worker,
       Parallel.Master<T, R> master,
       Collection<? extends T> initialTasks,
-      RetryPolicy retry) {
+      RetryPolicy retry,
+      Object owner) {
     Objects.requireNonNull(where, "where");
     Objects.requireNonNull(worker, "worker");
     Objects.requireNonNull(master, "master");
@@ -255,7 +261,7 @@ final class Streaming {
                     Job<T> j = take(todo);
                     T task = j.task;
                     try {
-                      j.result = runOne(where, () -> worker.apply(task), worker);
+                      j.result = runOne(where, () -> worker.apply(task), owner);
                       j.failure = null;
                     } catch (Cancelled c) {
                       throw c;

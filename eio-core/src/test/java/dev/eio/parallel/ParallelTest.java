@@ -552,7 +552,7 @@ class ParallelTest {
         d -> {
           Map<Integer, AtomicInteger> attempts = new ConcurrentHashMap<>();
           Parallel.Master<Integer, Integer> none = (t, r) -> List.of();
-          java.util.function.Function<Integer, Integer> flaky =
+          dev.eio.CheckedFunction<Integer, Integer> flaky =
               t -> {
                 int a = attempts.computeIfAbsent(t, k -> new AtomicInteger()).incrementAndGet();
                 if (t == 3 && a < 3) {
