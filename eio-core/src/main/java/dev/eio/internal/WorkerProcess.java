@@ -88,6 +88,10 @@ public final class WorkerProcess {
     }
     // A worker that ran out of memory is in an unknown state: end it, the parent reports it.
     cmd.add("-XX:+ExitOnOutOfMemoryError");
+    // Standard output carries the frames: the JVM's own messages ("Terminating due to
+    // java.lang.OutOfMemoryError") go to stderr, where they are a worker's last words, instead of
+    // reading as a corrupt frame that makes the parent kill a worker already exiting.
+    cmd.add("-XX:+DisplayVMOutputToStderr");
     cmd.addAll(jvmOptions);
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
