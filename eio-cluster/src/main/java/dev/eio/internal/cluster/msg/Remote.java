@@ -7,6 +7,7 @@ import dev.eio.Fiber;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 /**
@@ -49,14 +50,18 @@ public final class Remote {
   }
 
   /**
-   * Takes the head of {@code q}, waiting for it in steps of {@link #POLL_MILLIS} and checking for
-   * cancellation between them. After each empty step {@code ended} says whether to stop: null to
+   * Takes the head of {@code q}, looking with non-blocking polls and pausing between them (from
+   * 0.5 ms, doubling up to {@link #POLL_MILLIS}), checking for cancellation in each pause. After each empty step {@code ended} says whether to stop: null to
    * wait on, else the exception to throw once one more look finds the queue empty (an item may
    * have come between the step and the event that ended the wait).
    */
   public static <T> T take(IQueue<T> q, Supplier<? extends RuntimeException> ended) {
+    long pauseNanos = MIN_PAUSE_NANOS;
     while (true) {
-      T item = call(() -> q.poll(POLL_MILLIS, TimeUnit.MILLISECONDS));
+      // A non-blocking poll, then a pause of our own: a blocking poll(timeout) whose queue's
+      // partition was on a member that died could stay unanswered for minutes (seen in
+      // ClusterGroupTest's lost-rank case under load), and a protected call cannot be abandoned.
+      T item = call(q::poll);
       if (item != null) {
         return item;
       }
@@ -68,7 +73,12 @@ public final class Remote {
         }
         return item;
       }
+      LockSupport.parkNanos(pauseNanos); // returns at once when the fiber is cancelled
       Fiber.check();
+      pauseNanos = Math.min(2 * pauseNanos, TimeUnit.MILLISECONDS.toNanos(POLL_MILLIS));
     }
   }
+
+  /** The first pause of an empty {@link #take}, doubling up to {@link #POLL_MILLIS}. */
+  private static final long MIN_PAUSE_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
 }
