@@ -28,6 +28,9 @@ import java.util.concurrent.Callable;
  *       run as B4b does (2 platform threads each computing fib(n) against 1).
  * </ul>
  *
+ * <p>{@code -Db9.onlyA=true} stops after B9a; {@code -Db9.memberJvm="opts"} adds member JVM options
+ * (a profiler's, for instance). B9a also reports the bench JVM's CPU per call, ours and raw.
+ *
  * <p>Arguments (all optional): {@code calls} per B9a measurement (default 300), {@code rounds}
  * (default 7), {@code items} (default 16), {@code fibN} (default 30).
  */
@@ -60,7 +63,12 @@ public final class ClusterBench {
             Switch.run(
                 sw -> {
                   SerializationCodec codec = SerializationCodec.defaults().allowing(ClusterBench.class, Noop.class);
-                  List<String> oneCore = List.of("-XX:ActiveProcessorCount=1");
+                  List<String> oneCore = new java.util.ArrayList<>(List.of("-XX:ActiveProcessorCount=1"));
+                  // -Db9.memberJvm="opt1 opt2": more member JVM options (a profiler, for instance)
+                  String extra = System.getProperty("b9.memberJvm", "").trim();
+                  if (!extra.isEmpty()) {
+                    oneCore.addAll(List.of(extra.split("\\s+")));
+                  }
                   LocalMembers one =
                       LocalMembers.start(
                           env, sw, ClusterConfig.local("b9-one-" + UUID.randomUUID()).withCodec(codec), 1, oneCore);
@@ -72,21 +80,27 @@ public final class ClusterBench {
                   Member m = c1.hazelcast().getCluster().getMembers().iterator().next();
                   IExecutorService exec = c1.hazelcast().getExecutorService("eio");
 
+                  Runnable rawCall =
+                      () -> {
+                        try {
+                          exec.submitToMember(new Noop(), m).get();
+                        } catch (Exception e) {
+                          throw new IllegalStateException(e);
+                        }
+                      };
+                  Runnable ourCall = () -> c1.run(() -> null);
                   new Ratio("B9a round trip of an empty task, client to 1 member JVM", "ns/call")
-                      .add(
-                          "IExecutorService.submitToMember().get()",
-                          () ->
-                              perCall(
-                                  calls,
-                                  () -> {
-                                    try {
-                                      exec.submitToMember(new Noop(), m).get();
-                                    } catch (Exception e) {
-                                      throw new IllegalStateException(e);
-                                    }
-                                  }))
-                      .add("Cluster.run (ours)", () -> perCall(calls, () -> c1.run(() -> null)))
+                      .add("IExecutorService.submitToMember().get()", () -> perCall(calls, rawCall))
+                      .add("Cluster.run (ours)", () -> perCall(calls, ourCall))
                       .run(2, rounds);
+                  // The caller's CPU per call, ours and raw (steadier than wall time on a shared machine).
+                  new Ratio("B9a caller CPU per call (whole bench JVM)", "cpu-ns/call")
+                      .add("IExecutorService.submitToMember().get()", () -> cpuPerCall(calls, rawCall))
+                      .add("Cluster.run (ours)", () -> cpuPerCall(calls, ourCall))
+                      .run(1, rounds);
+                  if (Boolean.getBoolean("b9.onlyA")) {
+                    return;
+                  }
 
                   List<Integer> work = Collections.nCopies(items, fibN);
                   long[] t1 = new long[rounds];
@@ -125,6 +139,15 @@ public final class ClusterBench {
       call.run();
     }
     return (System.nanoTime() - t0) / calls;
+  }
+
+  private static long cpuPerCall(int calls, Runnable call) {
+    var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    long t0 = os.getProcessCpuTime();
+    for (int i = 0; i < calls; i++) {
+      call.run();
+    }
+    return (os.getProcessCpuTime() - t0) / calls;
   }
 
   private static long time(Runnable body) {

@@ -1,14 +1,14 @@
 package dev.eio.internal.cluster.core;
 
-import dev.eio.cluster.ClusterChannel;
-import dev.eio.cluster.ClusterGroup;
-import dev.eio.cluster.ClusterHub;
-import dev.eio.cluster.ClusterHubConnection;
-import dev.eio.cluster.GroupBrokenException;
 import dev.eio.workers.Codec;
 import dev.eio.workers.CodecException;
 import dev.eio.workers.SerializableCallable;
 import java.io.Serializable;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.lang.invoke.SerializedLambda;
 import java.util.Objects;
 import java.util.Set;
@@ -42,19 +42,39 @@ public final class Wire implements Serializable {
           "dev.eio.parallel.Parallel",
           "dev.eio.parallel.Streaming");
 
-  /** The public eio-cluster classes whose nests hold what channels, hubs and groups send. */
-  private static final Set<Class<?>> MESSAGE_NESTS =
-      Set.of(
-          ClusterChannel.class,
-          ClusterGroup.class,
-          ClusterHub.class,
-          ClusterHubConnection.class,
-          GroupBrokenException.class);
+  /** How many stateless tasks' bytes (and decoded tasks) one wire keeps at most. */
+  private static final int CACHE_MAX = 256;
 
   private final Codec codec;
 
+  /** The bytes of stateless task classes (no instance field: a non-capturing lambda). */
+  private final transient Map<Class<?>, byte[]> encoded = new ConcurrentHashMap<>();
+
+  /** Stateless tasks this member decoded, by their bytes: the same bytes decode the same way. */
+  private final transient Map<ByteBuffer, SerializableCallable<?>> decoded = new ConcurrentHashMap<>();
+
   public Wire(Codec codec) {
     this.codec = Objects.requireNonNull(codec, "codec");
+  }
+
+  private Object readResolve() {
+    return new Wire(codec); // the caches are transient and final
+  }
+
+  /**
+   * Whether every instance of {@code c} encodes to the same bytes: a lambda's hidden class without
+   * captured arguments (its serialized form names only its capturing class and method).
+   */
+  private static boolean stateless(Class<?> c) {
+    if (!c.isHidden() || c.getSuperclass() != Object.class) {
+      return false;
+    }
+    for (Field f : c.getDeclaredFields()) {
+      if (!Modifier.isStatic(f.getModifiers())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   public Codec codec() {
@@ -75,6 +95,19 @@ public final class Wire implements Serializable {
    * @throws CodecException naming the class and the field path of what cannot be serialized
    */
   public byte[] encodeTask(SerializableCallable<?> task) {
+    Class<?> c = task.getClass();
+    byte[] cached = encoded.get(c);
+    if (cached != null) {
+      return cached;
+    }
+    byte[] bytes = encodeOnce(task);
+    if (encoded.size() < CACHE_MAX && stateless(c)) {
+      encoded.put(c, bytes);
+    }
+    return bytes;
+  }
+
+  private byte[] encodeOnce(SerializableCallable<?> task) {
     try {
       return codec.encode(task);
     } catch (CodecException e) {
@@ -91,6 +124,20 @@ public final class Wire implements Serializable {
 
   /** The task in {@code bytes}, read with the codec's list and eio's carriers. */
   SerializableCallable<?> decodeTask(byte[] bytes) {
+    ByteBuffer key = ByteBuffer.wrap(bytes);
+    SerializableCallable<?> cached = decoded.get(key);
+    if (cached != null) {
+      return cached;
+    }
+    SerializableCallable<?> task = decodeOnce(bytes);
+    // Sharing is safe only for a task without state: the same bytes passed the same filter before.
+    if (decoded.size() < CACHE_MAX && stateless(task.getClass())) {
+      decoded.put(key, task);
+    }
+    return task;
+  }
+
+  private SerializableCallable<?> decodeOnce(byte[] bytes) {
     Object task = codec.decode(bytes, Wire::library);
     if (!(task instanceof SerializableCallable<?> callable)) {
       throw new CodecException(
@@ -101,19 +148,27 @@ public final class Wire implements Serializable {
     return callable;
   }
 
-  /** The bytes of an outcome; a value the codec cannot encode becomes a failure naming it. */
+  /**
+   * The bytes of an outcome ({@link OutcomeBytes}: a plain value by hand, anything else with the
+   * codec); a value the codec cannot encode becomes a failure naming it.
+   */
   byte[] encodeOutcome(Outcome outcome) {
+    if (outcome.failure() == null) {
+      byte[] plain = OutcomeBytes.plain(outcome.value());
+      if (plain != null) {
+        return plain;
+      }
+    }
     try {
-      return codec.encode(outcome);
+      return OutcomeBytes.tagged(codec.encode(outcome));
     } catch (CodecException e) {
-      return codec.encode(Outcome.failed(e));
+      return OutcomeBytes.tagged(codec.encode(Outcome.failed(e)));
     }
   }
 
   /** The outcome in {@code bytes}, read with the codec's list and the classes of {@code owner}. */
   public Outcome decodeOutcome(byte[] bytes, Predicate<Class<?>> owner) {
-    Object o = codec.decode(bytes, c -> c == Outcome.class || owner.test(c));
-    return (Outcome) o;
+    return OutcomeBytes.read(bytes, codec, c -> c == Outcome.class || owner.test(c));
   }
 
   /**
@@ -130,8 +185,23 @@ public final class Wire implements Serializable {
     // Not the whole public package dev.eio.cluster: users' classes may live there too.
     return name.startsWith("com.hazelcast.")
         || name.startsWith("dev.eio.internal.cluster.msg.")
-        || MESSAGE_NESTS.contains(c.getNestHost());
+        || PUBLIC_ENGINE.contains(c.getNestHost().getName());
   }
+
+  /**
+   * The nests of the public package whose objects cross the cluster: the messages of channels,
+   * hubs and groups, and the exceptions. By name, not by package: any class in {@code dev.eio.cluster} (a test's, or one
+   * put there on a class path) would otherwise pass unchecked.
+   */
+  private static final Set<String> PUBLIC_ENGINE =
+      Set.of(
+          "dev.eio.cluster.ClusterChannel",
+          "dev.eio.cluster.ClusterGroup",
+          "dev.eio.cluster.ClusterHub",
+          "dev.eio.cluster.ClusterHubConnection",
+          "dev.eio.cluster.MemberLostException",
+          "dev.eio.cluster.ClusterUnreachableException",
+          "dev.eio.cluster.GroupBrokenException");
 
   byte[] encodeOther(Object value) {
     return codec.encode(value);
