@@ -43,6 +43,27 @@ class EioStreamConformanceTest {
     me.set(Thread.currentThread());
   }
 
+  /**
+   * Eio's {@code Fiber.both (fun () -> blocking) (fun () -> raise Cancel)}, with the raise once
+   * {@code blocking} is parked; returns Eio's {@code Cancel} that both threw.
+   */
+  private static CancelException cancelWhenBlocked(Task before, Task blocking) {
+    AtomicReference<Thread> blocked = new AtomicReference<>();
+    return assertThrows(
+        CancelException.class,
+        () ->
+            Fiber.both(
+                () -> {
+                  before.run();
+                  here(blocked);
+                  blocking.run();
+                },
+                () -> {
+                  Waits.parked(blocked);
+                  throw new CancelException();
+                }));
+  }
+
   /** stream.md, "Simple non-blocking case". */
   @Test
   void addAndTakeWithoutBlocking() {
@@ -129,19 +150,7 @@ class EioStreamConformanceTest {
   @Test
   void aCancelledTakeTakesNothing() {
     Channel<Integer> t = Channel.create(1);
-    AtomicReference<Thread> reader = new AtomicReference<>();
-    assertThrows(
-        CancelException.class,
-        () ->
-            Fiber.both(
-                () -> {
-                  here(reader);
-                  take(t);
-                },
-                () -> {
-                  Waits.parked(reader);
-                  throw new CancelException();
-                }));
+    cancelWhenBlocked(() -> {}, () -> take(t));
     add(t, 2);
     assertEquals(2, take(t));
   }
@@ -150,20 +159,7 @@ class EioStreamConformanceTest {
   @Test
   void aCancelledAddAddsNothing() {
     Channel<Integer> t = Channel.create(1);
-    AtomicReference<Thread> writer = new AtomicReference<>();
-    assertThrows(
-        CancelException.class,
-        () ->
-            Fiber.both(
-                () -> {
-                  add(t, 1);
-                  here(writer);
-                  add(t, 2);
-                },
-                () -> {
-                  Waits.parked(writer);
-                  throw new CancelException();
-                }));
+    cancelWhenBlocked(() -> add(t, 1), () -> add(t, 2));
     assertFalse(trace.contains("Added 2"));
     assertEquals(1, take(t));
     add(t, 3);
@@ -175,19 +171,7 @@ class EioStreamConformanceTest {
   @Test
   void aCancelledAddToAZeroLengthStreamAddsNothing() {
     Channel<Integer> t = Channel.create(0);
-    AtomicReference<Thread> writer = new AtomicReference<>();
-    assertThrows(
-        CancelException.class,
-        () ->
-            Fiber.both(
-                () -> {
-                  here(writer);
-                  add(t, 1);
-                },
-                () -> {
-                  Waits.parked(writer);
-                  throw new CancelException();
-                }));
+    cancelWhenBlocked(() -> {}, () -> add(t, 1));
     Fiber.both(() -> add(t, 2), () -> assertEquals(2, take(t)));
     assertEquals(Optional.empty(), t.tryReceive());
   }
@@ -261,26 +245,13 @@ class EioStreamConformanceTest {
   void aCancelledAddInsideASwitchAddsNothing() {
     Channel<Integer> t = Channel.create(1);
     add(t, 0);
-    AtomicReference<Thread> writer = new AtomicReference<>();
     Switch.run(
         sw -> {
-          try {
-            Fiber.both(
-                () -> {
-                  here(writer);
-                  add(t, 1);
-                },
-                () -> {
-                  Waits.parked(writer);
-                  throw new CancelException();
-                });
-            fail("both returned");
-          } catch (CancelException expected) {
-            trace.add("Cancelled");
-            assertEquals(0, take(t));
-            add(t, 2);
-            assertEquals(2, take(t));
-          }
+          cancelWhenBlocked(() -> {}, () -> add(t, 1));
+          trace.add("Cancelled");
+          assertEquals(0, take(t));
+          add(t, 2);
+          assertEquals(2, take(t));
         });
     assertEquals(
         List.of(
