@@ -245,10 +245,11 @@ public final class Fiber {
 
   /**
    * Runs {@code a} and {@code b} concurrently and returns the value of the first to succeed; the
-   * other is cancelled. A real failure of either is rethrown.
+   * other is cancelled. A real failure of either is rethrown. When both succeed (the loser
+   * finished before its cancellation took effect), {@code a}'s value is returned, as in Eio.
    */
   public static <T> T first(Callable<? extends T> a, Callable<? extends T> b) {
-    return first(a, b, null);
+    return first(a, b, (x, y) -> x);
   }
 
   /**

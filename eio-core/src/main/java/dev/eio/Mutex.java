@@ -13,7 +13,8 @@ import java.util.concurrent.Callable;
  * to the oldest waiter. Waiting for the lock is cancellable: a cancelled {@link #lock} throws
  * {@link Cancelled} and does not hold the lock; a lock handed over just as the waiter is cancelled
  * is kept ({@code lock} returns, the cancellation takes effect at the next blocking operation).
- * Poisoning wakes every waiter with {@link Poisoned}. {@link #useRo} never poisons: it unlocks
+ * Poisoning wakes every waiter with {@link Poisoned}. An {@link #unlock} of an unlocked mutex
+ * throws and poisons it, as in Eio. {@link #useRo} never poisons: it unlocks
  * whatever the body does. The lock is not reentrant and not owned by a thread: locking twice
  * from one fiber deadlocks, and any fiber may {@link #unlock}.
  *
@@ -98,14 +99,20 @@ public final class Mutex {
    * Releases the lock, handing it to the oldest waiter if any.
    *
    * @throws Poisoned when the mutex is poisoned
-   * @throws IllegalStateException when the mutex is not locked
+   * @throws IllegalStateException when the mutex is not locked; the mutex is then poisoned by
+   *     that exception, as the misuse means the guarded data can no longer be trusted
    */
   public synchronized void unlock() {
     if (poison != null) {
       throw new Poisoned(poison);
     }
     if (!locked) {
-      throw new IllegalStateException("mutex is not locked: unlock without a matching lock");
+      // As in Eio: an unmatched unlock means the lock discipline is broken, so the guarded data
+      // can no longer be trusted.
+      IllegalStateException misuse =
+          new IllegalStateException("mutex is not locked: unlock without a matching lock");
+      poison(misuse);
+      throw misuse;
     }
     if (!waiters.wakeOne(GRANTED)) {
       locked = false;
