@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * in a JVM of its own with one carrier and no room for the JDK to add one while a thread blocks
  * in a pipe: the scheduler's limits are set once per JVM.
  */
-@org.junit.jupiter.api.Timeout(60)
+@org.junit.jupiter.api.Timeout(600) // a hang guard only (ChildJvm.HANG_LIMIT)
 class BlockedPipesOnOneCarrierTest {
 
   /**
@@ -52,7 +52,7 @@ class BlockedPipesOnOneCarrierTest {
   @Test
   void childrenBlockedInTheirPipesLeaveTheOnlyCarrierToTheFibers() throws Exception {
     ChildJvm.Result r = ChildJvm.onOneCarrier(BlockedPipes.class);
-    assertTrue(r.ended(), "no progress in 30 s with the children's pipes blocked; output: " + r.output());
+    assertTrue(r.ended(), "no progress in " + ChildJvm.HANG_LIMIT + " with the children's pipes blocked; output: " + r.output());
     assertEquals(0, r.exitValue(), r.output());
     assertEquals("the fibers ran\nthe switch finished", r.output().strip());
   }
