@@ -5,6 +5,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import dev.eio.Channel;
 import dev.eio.ChannelClosedException;
 import dev.eio.Clock;
+import dev.eio.Fiber;
 import dev.eio.Promise;
 import dev.eio.Switch;
 import dev.eio.Task;
@@ -357,6 +358,10 @@ final class SoakOps {
                         first.closeStdin();
                       });
                   byte[] got = BufReader.of(last.stdout(), data.length + 1).takeAll();
+                  // A timeout cancels the pump between the two cats too: the last one then ends
+                  // its output early, and the read completes with what came before the end. Only
+                  // an operation that was not cancelled must have copied every byte.
+                  Fiber.check();
                   if (!Arrays.equals(got, data)) {
                     throw new SoakFailure(
                         "cat" + (which == 2 ? " | cat" : "") + " returned " + got.length
