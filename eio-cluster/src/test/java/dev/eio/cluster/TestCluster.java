@@ -6,9 +6,6 @@ import com.hazelcast.core.HazelcastInstance;
 import dev.eio.internal.cluster.core.HazelcastSetup;
 import dev.eio.internal.cluster.core.Wire;
 import dev.eio.workers.SerializationCodec;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -34,7 +31,7 @@ final class TestCluster implements AutoCloseable {
 
   TestCluster(int size) {
     for (int i = 0; i < size + 1; i++) {
-      ports.add(freePort());
+      ports.add(HazelcastSetup.freePort("127.0.0.1"));
     }
     // One after the other: members started together may first form separate clusters.
     for (int i = 0; i < size; i++) {
@@ -72,14 +69,6 @@ final class TestCluster implements AutoCloseable {
     c.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
     c.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
     return c;
-  }
-
-  private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   @Override

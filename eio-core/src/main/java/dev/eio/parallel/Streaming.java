@@ -101,15 +101,7 @@ final class Streaming {
     if (remote != null) {
       return remote.run(new OwnedTask<>(body, owner), owner.getClass());
     }
-    return where.domainManager().run(() -> {
-      try {
-        return body.call();
-      } catch (RuntimeException | Error e) {
-        throw e;
-      } catch (Exception e) {
-        throw new dev.eio.WrappedCheckedException(e);
-      }
-    });
+    return where.domainManager().run(body); // wraps a checked exception once, as everywhere
   }
 
   /** A run of consecutive source items, and then their results. */
