@@ -7,9 +7,9 @@ import java.util.function.IntConsumer;
  * domain, results in input order; with a chunk size, chunks handed out on demand.
  *
  * <p>With {@code chunkSize == 0} each of the {@code min(domains, n)} workers gets one contiguous
- * segment, cut into blocks of about 1/16 of it; a worker done with its own segment helps with the
- * blocks left in the others' (least overhead, locality kept, and no straggler when a domain is
- * slowed down). With {@code chunkSize > 0} workers take
+ * segment, cut into blocks of about 1/16 of it (1/4 on worker JVMs and cluster members, where
+ * each block costs a round trip); a worker done with its own segment helps with the blocks left in
+ * the others' (least overhead, locality kept, and no straggler when a domain is slowed down). With {@code chunkSize > 0} workers take
  * the next chunk of that many items when they are done with one (load balancing when items cost
  * different amounts); {@code ordered == false} then lets results come in the order chunks finish.
  * {@code init} runs on each worker before its first item, {@code finish} after its last (also
