@@ -76,6 +76,29 @@ public final class MemoryStore implements Store {
     return stops.get();
   }
 
+  /** How many {@link #work} calls run now. */
+  final AtomicInteger running = new AtomicInteger();
+
+  @Override
+  public int work(int millis) {
+    CALLS.incrementAndGet();
+    running.incrementAndGet();
+    try {
+      Thread.sleep(millis);
+      return millis;
+    } catch (InterruptedException e) {
+      // Clean up for as long again, deaf to further interrupts: the caller must wait for it.
+      long end = System.nanoTime() + millis * 1_000_000L;
+      while (System.nanoTime() < end) {
+        Thread.onSpinWait();
+      }
+      Thread.currentThread().interrupt();
+      return -1;
+    } finally {
+      running.decrementAndGet();
+    }
+  }
+
   @Override
   public Object echo(Object value) {
     CALLS.incrementAndGet();

@@ -19,6 +19,7 @@ import java.io.ObjectInputStream;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
@@ -158,6 +159,34 @@ class RpcClusterTest {
       READ.set(true);
       in.defaultReadObject();
     }
+  }
+
+  /** Rounds of the randomized deadline test; {@code -Deio.stress.iterations=N} for a soak. */
+  static final int ITERATIONS = Integer.getInteger("eio.stress.iterations", 30);
+
+  @Test
+  void aDeadlineAtARandomMomentLeavesNoRemoteMethodRunning() {
+    long seed = System.nanoTime();
+    Random random = new Random(seed);
+    int[] outcomes = new int[2];
+    Eio.run(
+        env -> {
+          for (int round = 0; round < ITERATIONS; round++) {
+            int work = random.nextInt(30);
+            Duration limit = Duration.ofMillis(1 + random.nextInt(30));
+            String where = "seed " + seed + " round " + round + " work " + work + " ms, limit " + limit;
+            Store kv = Rpc.connect(shared.members.get(0), address(1), Store.class, limit);
+            try {
+              assertEquals(work, kv.work(work), where);
+              outcomes[0]++;
+            } catch (Timeout t) {
+              outcomes[1]++;
+            }
+            assertEquals(0, served.running.get(), "a remote method still ran after its call returned: " + where);
+          }
+        });
+    System.out.println(
+        "RpcClusterTest: " + ITERATIONS + " rounds, " + outcomes[0] + " returned, " + outcomes[1] + " timed out");
   }
 
   @Test

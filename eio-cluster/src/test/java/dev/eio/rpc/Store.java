@@ -29,6 +29,12 @@ public interface Store {
   /** How many {@link #block} calls have stopped (interrupted and cleaned up). */
   int stops();
 
+  /**
+   * Sleeps {@code millis} and returns them; interrupted, cleans up for {@code millis} before it
+   * stops.
+   */
+  int work(int millis);
+
   Object echo(Object value);
 
   int length(byte[] data);
