@@ -38,7 +38,9 @@ import java.util.Objects;
  * the implementation. A caller checks that a value fits the method's return type.
  *
  * <p>On the wire a method is its name and its parameter types ({@code put(java.lang.String,byte[])}),
- * never a position: see the package documentation for how a contract may change.
+ * never a position: see the package documentation for how a contract may change. What runs a
+ * checked call is one internal step (an object's method today); actors will serve contracts by
+ * plugging in there, with the same wire and clients (ADR 32).
  *
  * <pre>{@code
  * // on the member
