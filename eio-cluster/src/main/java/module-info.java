@@ -1,11 +1,12 @@
 /**
  * eio-cluster: eio across machines on Hazelcast. Cluster members owned by switches, the same
  * {@code Parallel} calls on members, cancellation over the wire, distributed channels, hubs and
- * MPI-style groups.
+ * MPI-style groups, typed RPC ({@code dev.eio.rpc}).
  */
 module dev.eio.cluster {
   requires transitive dev.eio.core;
   requires transitive com.hazelcast.core;
 
   exports dev.eio.cluster;
+  exports dev.eio.rpc;
 }

@@ -65,6 +65,33 @@ public final class LocalMembers {
    * @throws dev.eio.workers.WorkerCrashedException when a member JVM dies while starting
    */
   public static LocalMembers start(Env env, Switch sw, ClusterConfig config, int count, List<String> jvmOptions) {
+    return start(env, sw, config, count, jvmOptions, null);
+  }
+
+  /**
+   * What a member JVM does once it has joined, before {@link #start} counts it as up: serve an
+   * RPC contract, open a hub, fill a map. It runs in the member's JVM (it travels there through
+   * the worker codec, with what it captures) with the member and the switch that owns it, which
+   * finishes when the member is stopped.
+   */
+  @FunctionalInterface
+  public interface Setup extends java.io.Serializable {
+    /** Sets up {@code member}; what it opens in {@code sw} lives as long as the member. */
+    void accept(Switch sw, Cluster member) throws Exception;
+  }
+
+  /**
+   * {@link #start(Env, Switch, ClusterConfig, int, List)}, each member running {@code setup}
+   * (when not null) once it has joined; a member whose setup throws fails the start with its
+   * message.
+   *
+   * <pre>{@code
+   * LocalMembers jvms = LocalMembers.start(env, sw, config, 1, List.of(),
+   *     (memberSw, member) -> Rpc.serve(memberSw, member, KeyValueStore.class, new MemoryStore()));
+   * }</pre>
+   */
+  public static LocalMembers start(
+      Env env, Switch sw, ClusterConfig config, int count, List<String> jvmOptions, Setup setup) {
     Objects.requireNonNull(env, "env");
     Objects.requireNonNull(sw, "sw");
     Objects.requireNonNull(config, "config");
@@ -86,7 +113,7 @@ public final class LocalMembers {
     List<HubWorker<String, String, Void>> jvms = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       HubWorker<String, String, Void> w =
-          workers.spawn(sw, new MemberMain(all.withPort(ports.get(i)).withExpectedMembers(i + 1)));
+          workers.spawn(sw, new MemberMain(all.withPort(ports.get(i)).withExpectedMembers(i + 1), setup));
       String reply = w.connection().receive();
       if (!reply.startsWith("up ")) {
         throw new IllegalStateException("member JVM " + w.name() + " failed to start: " + reply);
@@ -127,7 +154,7 @@ public final class LocalMembers {
   }
 
   /** What a member JVM runs: a member owned by a switch, until the parent cancels the hub. */
-  private record MemberMain(ClusterConfig config) implements HubFunction<String, String, Void> {
+  private record MemberMain(ClusterConfig config, Setup setup) implements HubFunction<String, String, Void> {
     @Override
     public Void apply(Hub<String, String> hub) {
       Eio.run(
@@ -137,8 +164,11 @@ public final class LocalMembers {
                     HubEvent<String> first = hub.receive();
                     long party = first instanceof HubEvent.Connected<String> c ? c.party() : 0;
                     try {
-                      Cluster.join(env, sw, config);
-                    } catch (RuntimeException e) {
+                      Cluster member = Cluster.join(env, sw, config);
+                      if (setup != null) {
+                        setup.accept(sw, member);
+                      }
+                    } catch (Exception e) {
                       hub.send(party, "failed " + e);
                       throw e;
                     }

@@ -13,13 +13,13 @@ import java.util.concurrent.TimeUnit;
  * Three in-JVM members shared by one test class: started once in a switch of their own (a
  * background Eio.run), on free loopback ports, under a cluster name no other test JVM uses.
  */
-final class SharedCluster implements AutoCloseable {
-  final List<Cluster> members = new ArrayList<>();
-  final ClusterConfig config;
+public final class SharedCluster implements AutoCloseable {
+  public final List<Cluster> members = new ArrayList<>();
+  public final ClusterConfig config;
   private final CountDownLatch stop = new CountDownLatch(1);
   private final Thread owner;
 
-  SharedCluster(String name, int count, ClusterConfig base) throws Exception {
+  public SharedCluster(String name, int count, ClusterConfig base) throws Exception {
     ClusterConfig cfg = base;
     String cluster = name + "-" + UUID.randomUUID();
     List<String> addresses = new ArrayList<>();

@@ -205,7 +205,8 @@ public final class ClusterRemote implements Where.Remote {
         Fiber.check(); // throws the caller's Cancelled
         throw new dev.eio.Cancelled(e);
       } catch (ExecutionException e) {
-        throw lostOr(e.getCause(), m);
+        // Hazelcast's MemberLeftException is itself an ExecutionException, without a cause.
+        throw lostOr(e instanceof MemberLeftException || e.getCause() == null ? e : e.getCause(), m);
       }
       Outcome o = wire.decodeOutcome(answer, replyClasses);
       if (o.failure() == null) {

@@ -21,6 +21,7 @@ public final class Envelope implements Callable<byte[]>, IdentifiedDataSerializa
   private UUID id;
   private byte[] task;
   private transient Wire wire;
+  private transient HazelcastInstance member;
 
   Envelope() {}
 
@@ -32,6 +33,7 @@ public final class Envelope implements Callable<byte[]>, IdentifiedDataSerializa
   @Override
   public void setHazelcastInstance(HazelcastInstance hz) {
     wire = (Wire) hz.getUserContext().get(Wire.USER_CONTEXT_KEY);
+    member = hz;
   }
 
   @Override
@@ -46,7 +48,8 @@ public final class Envelope implements Callable<byte[]>, IdentifiedDataSerializa
     }
     try {
       SerializableCallable<?> callable = wire.decodeTask(task);
-      return wire.encodeOutcome(Outcome.ok(callable.call()));
+      Object value = callable instanceof MemberTask<?> t ? t.callOn(member) : callable.call();
+      return wire.encodeOutcome(Outcome.ok(value));
     } catch (Throwable t) {
       return wire.encodeOutcome(Outcome.failed(t));
     } finally {

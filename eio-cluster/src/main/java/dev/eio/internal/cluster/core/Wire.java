@@ -20,7 +20,7 @@ import java.util.function.Predicate;
  * caller accepts, exactly as between a parent and its worker JVMs.
  *
  * <p>A member decodes a task with the codec's own allow-list plus {@link #LIBRARY}: the eio classes
- * that carry user functions ({@code Parallel}'s ranges, {@code OwnedTask}) and {@link
+ * that carry user functions ({@code Parallel}'s ranges, {@code OwnedTask}, an RPC call) and {@link
  * SerializedLambda}. A lambda's capturing class is checked like any class, so a user's lambda
  * runs only if its class is on the codec's list. A caller decodes an outcome with the codec's list
  * plus the classes of the task owner's nest, as {@code Workers} does for a reply.
@@ -39,6 +39,7 @@ public final class Wire implements Serializable {
   private static final Set<String> LIBRARY =
       Set.of(
           "dev.eio.internal.OwnedTask",
+          "dev.eio.internal.rpc.RpcCall",
           "dev.eio.parallel.Parallel",
           "dev.eio.parallel.Streaming");
 

@@ -1,0 +1,35 @@
+package dev.eio.internal.rpc;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+
+/**
+ * How a served contract's method runs once a call has been checked: the one place that differs
+ * between what serves a contract. Today an object serves it, called on the thread that received
+ * the call ({@link #direct}). An actor serving a contract (once {@code dev.eio.actor} lands)
+ * plugs in here: an invoker that hands the method and arguments to the actor's mailbox and waits
+ * for its reply, so the checks, the wire and the clients stay as they are.
+ */
+@FunctionalInterface
+public interface Invoker {
+  /**
+   * Runs {@code method} of the contract with {@code args} (already checked against it) and returns
+   * its value, or throws what it threw.
+   */
+  Object invoke(Method method, Object[] args) throws Exception;
+
+  /** An invoker calling {@code impl}'s implementation of each method, rethrowing its exception. */
+  static Invoker direct(Object impl) {
+    return (method, args) -> {
+      try {
+        return method.invoke(impl, args);
+      } catch (InvocationTargetException e) {
+        Throwable t = e.getCause();
+        if (t instanceof Exception ex) {
+          throw ex;
+        }
+        throw (Error) t;
+      }
+    };
+  }
+}
