@@ -3,7 +3,10 @@ package dev.eio.actor;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.eio.Cancel;
+import dev.eio.Promise;
 import dev.eio.Switch;
+import dev.eio.Time;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -66,13 +69,24 @@ class SupervisorTest {
       AtomicInteger bs = new AtomicInteger();
       AtomicInteger cs = new AtomicInteger();
       List<String> events = new CopyOnWriteArrayList<>();
-      ActorRef<Object> a = sup.spawn("a", Mailbox.unbounded(), crashable(as));
+      Promise<Void> aRestarted = Promise.create();
+      ActorRef<Object> a = sup.spawn("a", Mailbox.unbounded(), ctx -> {
+        int me = as.get() + 1;
+        events.add("a start " + me);
+        if (me == 2) {
+          aRestarted.resolve(null);
+        }
+        crashable(as).run(ctx);
+      });
       ActorRef<Object> b = sup.spawn("b", Mailbox.unbounded(), ctx -> {
-        int me = bs.incrementAndGet();
-        events.add("b start " + me);
+        int me = bs.get() + 1;
         try {
-          crashable(new AtomicInteger(me - 1)).run(ctx);
+          crashable(bs).run(ctx);
         } finally {
+          if (me == 1) {
+            // A slow stop: were a started again before b stopped, it would show up here.
+            Cancel.protect(() -> Time.withTimeout(Duration.ofMillis(300), aRestarted::await));
+          }
           events.add("b stop " + me);
         }
       });
@@ -84,7 +98,7 @@ class SupervisorTest {
       assertEquals(2, ping(a));
       assertEquals(2, ping(b));
       assertEquals(2, ping(c));
-      assertEquals(List.of("b start 1", "b stop 1", "b start 2"), events);
+      assertEquals(List.of("a start 1", "b stop 1", "a start 2"), events);
       assertEquals(1, sup.restarts());
     });
   }
