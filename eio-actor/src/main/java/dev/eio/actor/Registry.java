@@ -55,7 +55,11 @@ public final class Registry {
       names.remove(name, prev); // its exit hook may not have run yet
     }
     ActorCell.onExitQuietly(actor, r -> names.remove(name, actor));
-    return actor.isAlive() || !names.remove(name, actor);
+    if (!actor.isAlive()) {
+      names.remove(name, actor);
+      return false;
+    }
+    return true;
   }
 
   /**

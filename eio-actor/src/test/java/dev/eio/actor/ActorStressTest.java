@@ -139,7 +139,7 @@ class ActorStressTest {
       long seed = seeds.nextLong();
       Random r = new Random(seed);
       int actors = 1 + r.nextInt(20);
-      int yields = r.nextInt(200);
+      int target = r.nextInt(3000);
       AtomicInteger sentOk = new AtomicInteger();
       AtomicInteger received = new AtomicInteger();
       List<ActorRef<Integer>> refs = new CopyOnWriteArrayList<>();
@@ -168,7 +168,8 @@ class ActorStressTest {
             }
           });
         }
-        for (int y = 0; y < yields; y++) {
+        // Cancel at a random moment: after a random number of messages were sent.
+        while (sentOk.get() < target) {
           Fiber.yield();
         }
         c.cancel(new RuntimeException("stop everything"));

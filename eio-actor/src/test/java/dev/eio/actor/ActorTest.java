@@ -315,6 +315,8 @@ class ActorTest {
       assertSame(b, names.<String>lookup("svc").orElseThrow());
       assertTrue(names.unregister("svc"));
       assertTrue(names.lookup("svc").isEmpty());
+      assertFalse(names.register("gone", a), "a stopped actor takes no name");
+      assertTrue(names.lookup("gone").isEmpty());
     });
   }
 
