@@ -5,6 +5,7 @@ module dev.eio.examples {
   requires jdk.management;
   requires dev.eio.net;
   requires dev.eio.cluster;
+  requires dev.eio.actor;
   requires micrometer.core;
   requires context.propagation;
   requires org.slf4j;

@@ -1,0 +1,11 @@
+/**
+ * eio-actor: actors on eio fibers. An actor is a fiber with a typed mailbox, spawned in a
+ * switch, so no actor outlives the code that started it; references, selective receive, ask,
+ * monitors, links, supervisors and registered names are in {@code dev.eio.actor}.
+ */
+module dev.eio.actor {
+  requires transitive dev.eio.core;
+  requires org.jctools.core;
+
+  exports dev.eio.actor;
+}
