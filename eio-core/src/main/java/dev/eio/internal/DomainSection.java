@@ -2,6 +2,7 @@ package dev.eio.internal;
 
 import dev.eio.Cancelled;
 import dev.eio.WrappedCheckedException;
+import dev.eio.internal.engine.ForkJoinEngine;
 import dev.eio.internal.events.DomainJobEvent;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ForkJoinPool;
