@@ -100,7 +100,13 @@ public final class Switch {
       throw new ExceptionInInitializerError(e);
     }
   }
-  private static final ThreadFactory VIRTUAL = Thread.ofVirtual().factory();
+  /*
+   * Makes this switch's virtual threads, all named after the switch: one shared String, set as
+   * the thread is built, so a fork neither formats a name nor takes the thread's lock to set it
+   * (B1), and a parked fiber holds no name of its own (B6). Dumps number the fibers themselves,
+   * <switch>/<n>, from the fiber record. Made at the first fork; a racing second one is harmless.
+   */
+  private ThreadFactory threads;
 
   private final String name;
   private final CancelContext ctx;
@@ -152,7 +158,10 @@ public final class Switch {
     run(null, body);
   }
 
-  /** Like {@link #run(Action)}, naming the switch (its fibers are named {@code name/n}). */
+  /**
+   * Like {@link #run(Action)}, naming the switch: its fibers' threads are named {@code name},
+   * and dumps list them as {@code name/n}.
+   */
   public static void run(String name, Action body) {
     if (body == null) {
       throw new NullPointerException("body");
@@ -323,7 +332,11 @@ public final class Switch {
     }
     FiberRun run = new FiberRun(this, target, caller, task, daemon, promise, n);
     try {
-      Thread t = VIRTUAL.newThread(run);
+      ThreadFactory tf = threads;
+      if (tf == null) {
+        threads = tf = Thread.ofVirtual().name(name).factory();
+      }
+      Thread t = tf.newThread(run);
       run.bind(t);
       FiberMonitor m = run.monitor();
       if (m != null) {
@@ -417,46 +430,74 @@ public final class Switch {
       bindThread(t);
     }
 
+    /** {@code <switch>/<n>}, made when a dump or an event asks (the thread is named {@code <switch>}). */
+    @Override
+    public String name() {
+      return sw.name + "/" + number;
+    }
+
     /**
-     * Runs on the fiber's own thread. One frame for the whole fiber: every frame below the task
-     * is kept in each parked fiber's stack.
+     * Runs on the fiber's own thread. One small frame for the whole fiber: every frame below the
+     * task is kept in each parked fiber's stack (B6), so the rare work (a carried context, a
+     * failure) is in methods of its own, and only this record is live across the task's call.
      */
     @Override
     public void run() {
-      Thread self = Thread.currentThread();
       install();
-      // Named by the fiber itself, before any of its code runs: formatting the name is then off
-      // the forking fiber's path, which bounds how fast a switch can fork (B1).
-      self.setName(sw.name + "/" + number);
-      Object job = task;
-      AutoCloseable restored = null;
-      if (job instanceof Carried c) {
-        job = c.task();
-        restored = ContextPropagation.restore(c.context());
+      if (task instanceof Carried c) {
+        runCarried(c);
+        return;
       }
       attach();
       try {
-        // No cancellation check here: a fiber the switch accepted runs its task, which sees a
-        // cancellation at its first blocking operation (code relying on its task starting, such
-        // as a job handed over to it, stays consistent); only a fork into an already cancelled
-        // switch is refused.
+        invoke(task);
+      } finally {
+        end();
+      }
+    }
+
+    private void runCarried(Carried c) {
+      AutoCloseable restored = ContextPropagation.restore(c.context());
+      attach();
+      try {
+        invoke(c.task());
+      } finally {
+        detach();
+        ContextPropagation.close(restored);
+        sw.ended(daemon);
+      }
+    }
+
+    /**
+     * Runs the task, recording its failure. No cancellation check before: a fiber the switch
+     * accepted runs its task, which sees a cancellation at its first blocking operation (code
+     * relying on its task starting, such as a job handed over to it, stays consistent); only a
+     * fork into an already cancelled switch is refused.
+     */
+    private void invoke(Object job) {
+      try {
         if (promise == null) {
           ((Task) job).run();
         } else {
           promise.tryResolve(((Callable<?>) job).call());
         }
       } catch (Throwable t) {
-        if (promise == null) {
-          sw.failed(t, ctx());
-        } else {
-          Throwable c = Interrupts.asCancellation(t, ctx());
-          promise.tryFail(c instanceof InterruptedException ie ? new Cancelled(ie) : c);
-        }
-      } finally {
-        detach();
-        ContextPropagation.close(restored);
-        sw.ended(daemon);
+        failed(t);
       }
+    }
+
+    private void failed(Throwable t) {
+      if (promise == null) {
+        sw.failed(t, ctx());
+      } else {
+        Throwable c = Interrupts.asCancellation(t, ctx());
+        promise.tryFail(c instanceof InterruptedException ie ? new Cancelled(ie) : c);
+      }
+    }
+
+    private void end() {
+      detach();
+      sw.ended(daemon);
     }
   }
 
@@ -507,7 +548,8 @@ public final class Switch {
       Stats.FIBERS_FAILED.increment();
       FiberFailedEvent e = new FiberFailedEvent();
       if (e.shouldCommit()) {
-        e.fiberName = Thread.currentThread().getName();
+        FiberState f = FiberState.current();
+        e.fiberName = f != null ? f.name() : Thread.currentThread().getName();
         e.switchName = name;
         e.exception = String.valueOf(t);
         e.commit();

@@ -93,7 +93,7 @@ public final class DomainSection<T> extends RecursiveAction {
     } finally {
       ContextPropagation.close(restored);
       if (event.shouldCommit()) {
-        event.caller = caller.thread().getName();
+        event.caller = caller.name();
         event.outcome = failure == null ? "ok" : String.valueOf(failure);
         event.commit();
       }

@@ -245,6 +245,14 @@ public class FiberState extends CancelContext.Member {
     }
   }
 
+  /**
+   * The fiber's name in dumps and events: {@code <switch>/<n>} for a fiber a switch forked
+   * (whose thread is named after the switch alone), its thread's name otherwise.
+   */
+  public String name() {
+    return thread.getName();
+  }
+
   /** When this fiber record was made, in {@link System#nanoTime()} units. */
   public long startNanos() {
     return startNanos;

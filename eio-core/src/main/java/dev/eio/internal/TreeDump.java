@@ -52,7 +52,7 @@ public final class TreeDump {
     for (FiberState f : fibers) {
       indent(sb, depth + 1)
           .append("fiber ")
-          .append(f.thread().getName())
+          .append(f.name())
           .append(": ")
           .append(state(f))
           .append(" (")
