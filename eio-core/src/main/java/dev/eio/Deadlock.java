@@ -25,7 +25,7 @@ public final class Deadlock extends IllegalStateException {
     this.blocked = List.copyOf(blocked);
   }
 
-  /** One line per blocked fiber: its thread name and where it waits. */
+  /** One line per blocked fiber: its name ({@code <switch>/<n>}) and where it waits. */
   public List<String> blockedFibers() {
     return blocked;
   }

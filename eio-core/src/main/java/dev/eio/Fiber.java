@@ -1,10 +1,10 @@
 package dev.eio;
 
-import dev.eio.internal.Engine;
-import dev.eio.internal.Engines;
 import dev.eio.internal.FiberState;
-import dev.eio.internal.Group;
 import dev.eio.internal.Interrupts;
+import dev.eio.internal.engine.Engine;
+import dev.eio.internal.engine.Engines;
+import dev.eio.internal.engine.Group;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;

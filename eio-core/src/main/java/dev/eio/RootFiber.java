@@ -16,7 +16,7 @@ final class RootFiber {
   }
 
   static <T> T call(Body<T> body) {
-    CancelContext rootCtx = CancelContext.root("root " + Thread.currentThread().getName());
+    CancelContext rootCtx = CancelContext.root("root " + FiberState.nameOf(Thread.currentThread()));
     FiberState root = FiberState.create(Thread.currentThread(), rootCtx, null);
     try {
       return FiberState.callAs(

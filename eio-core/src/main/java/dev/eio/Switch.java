@@ -100,7 +100,13 @@ public final class Switch {
       throw new ExceptionInInitializerError(e);
     }
   }
-  private static final ThreadFactory VIRTUAL = Thread.ofVirtual().factory();
+  /*
+   * Makes this switch's virtual threads, all named after the switch: one shared String, set as
+   * the thread is built, so a fork neither formats a name nor takes the thread's lock to set it
+   * (B1), and a parked fiber holds no name of its own (B6). Dumps number the fibers themselves,
+   * <switch>/<n>, from the fiber record. Made at the first fork; a racing second one is harmless.
+   */
+  private ThreadFactory threads;
 
   private final String name;
   private final CancelContext ctx;
@@ -152,7 +158,10 @@ public final class Switch {
     run(null, body);
   }
 
-  /** Like {@link #run(Action)}, naming the switch (its fibers are named {@code name/n}). */
+  /**
+   * Like {@link #run(Action)}, naming the switch: its fibers' threads are named {@code name},
+   * and dumps list them as {@code name/n}.
+   */
   public static void run(String name, Action body) {
     if (body == null) {
       throw new NullPointerException("body");
@@ -323,7 +332,11 @@ public final class Switch {
     }
     FiberRun run = new FiberRun(this, target, caller, task, daemon, promise, n);
     try {
-      Thread t = VIRTUAL.newThread(run);
+      ThreadFactory tf = threads;
+      if (tf == null) {
+        threads = tf = Thread.ofVirtual().name(name).factory();
+      }
+      Thread t = tf.newThread(run);
       run.bind(t);
       FiberMonitor m = run.monitor();
       if (m != null) {
@@ -359,7 +372,7 @@ public final class Switch {
           "cannot fork into switch '"
               + name
               + "' from thread '"
-              + Thread.currentThread().getName()
+              + FiberState.nameOf(Thread.currentThread())
               + "': only fibers of the switch's tree may fork into it");
     }
   }
@@ -388,14 +401,13 @@ public final class Switch {
    */
   private static final class FiberRun extends FiberState.Slot {
     private final Switch sw;
-    // The Task or Callable; wrapped in a Carried when the forker had a ThreadLocal context to
-    // carry (rare: a field for it would cost every parked fiber 8 bytes, B6).
+    // The Task, or a Promised for forkPromise; wrapped in a Carried when the forker had a
+    // ThreadLocal context to carry. Both are rarer than a plain fork, and a field for each would
+    // cost every parked fiber 4 bytes more (the record is 64 bytes, B6).
     private final Object task;
     private final boolean daemon;
-    private final Promise<Object> promise;
-    private final int number; // n in the thread's name, <switch>/<n>
+    private final int number; // n in the fiber's name in dumps, <switch>/<n>
 
-    @SuppressWarnings("unchecked")
     FiberRun(
         Switch sw,
         CancelContext ctx,
@@ -407,55 +419,88 @@ public final class Switch {
       super(ctx, parent);
       this.sw = sw;
       this.number = number;
+      Object job = promise == null ? task : new Promised((Callable<?>) task, promise);
       Object context = ContextPropagation.capture();
-      this.task = context == null ? task : new Carried(task, context);
+      this.task = context == null ? job : new Carried(job, context);
       this.daemon = daemon;
-      this.promise = (Promise<Object>) promise;
     }
 
     void bind(Thread t) {
       bindThread(t);
     }
 
+    /** {@code <switch>/<n>}, made when a dump or an event asks (the thread is named {@code <switch>}). */
+    @Override
+    public String name() {
+      return sw.name + "/" + number;
+    }
+
     /**
-     * Runs on the fiber's own thread. One frame for the whole fiber: every frame below the task
-     * is kept in each parked fiber's stack.
+     * Runs on the fiber's own thread. One small frame for the whole fiber: every frame below the
+     * task is kept in each parked fiber's stack (B6), so the rare work (a carried context, a
+     * failure) is in methods of its own, and only this record is live across the task's call.
      */
     @Override
     public void run() {
-      Thread self = Thread.currentThread();
       install();
-      // Named by the fiber itself, before any of its code runs: formatting the name is then off
-      // the forking fiber's path, which bounds how fast a switch can fork (B1).
-      self.setName(sw.name + "/" + number);
-      Object job = task;
-      AutoCloseable restored = null;
-      if (job instanceof Carried c) {
-        job = c.task();
-        restored = ContextPropagation.restore(c.context());
+      if (task instanceof Carried c) {
+        runCarried(c);
+        return;
       }
       attach();
       try {
-        // No cancellation check here: a fiber the switch accepted runs its task, which sees a
-        // cancellation at its first blocking operation (code relying on its task starting, such
-        // as a job handed over to it, stays consistent); only a fork into an already cancelled
-        // switch is refused.
-        if (promise == null) {
-          ((Task) job).run();
-        } else {
-          promise.tryResolve(((Callable<?>) job).call());
-        }
-      } catch (Throwable t) {
-        if (promise == null) {
-          sw.failed(t, ctx());
-        } else {
-          Throwable c = Interrupts.asCancellation(t, ctx());
-          promise.tryFail(c instanceof InterruptedException ie ? new Cancelled(ie) : c);
-        }
+        invoke(task);
+      } finally {
+        end();
+      }
+    }
+
+    private void runCarried(Carried c) {
+      AutoCloseable restored = ContextPropagation.restore(c.context());
+      attach();
+      try {
+        invoke(c.task());
       } finally {
         detach();
         ContextPropagation.close(restored);
         sw.ended(daemon);
+      }
+    }
+
+    /**
+     * Runs the task, recording its failure. No cancellation check before: a fiber the switch
+     * accepted runs its task, which sees a cancellation at its first blocking operation (code
+     * relying on its task starting, such as a job handed over to it, stays consistent); only a
+     * fork into an already cancelled switch is refused.
+     */
+    private void invoke(Object job) {
+      if (job instanceof Promised p) {
+        p.run(ctx());
+        return;
+      }
+      try {
+        ((Task) job).run();
+      } catch (Throwable t) {
+        sw.failed(t, ctx());
+      }
+    }
+
+    private void end() {
+      detach();
+      sw.ended(daemon);
+    }
+  }
+
+  /** The task of {@link #forkPromise}: its outcome goes into the promise, not the switch. */
+  private record Promised(Callable<?> call, Promise<?> promise) {
+    @SuppressWarnings("unchecked")
+    void run(CancelContext ctx) {
+      Promise<Object> p = (Promise<Object>) promise;
+      try {
+        p.tryResolve(call.call());
+      } catch (Throwable t) {
+        Throwable c = Interrupts.asCancellation(t, ctx);
+        p.tryFail(c instanceof InterruptedException ie ? new Cancelled(ie) : c);
       }
     }
   }
@@ -507,7 +552,8 @@ public final class Switch {
       Stats.FIBERS_FAILED.increment();
       FiberFailedEvent e = new FiberFailedEvent();
       if (e.shouldCommit()) {
-        e.fiberName = Thread.currentThread().getName();
+        FiberState f = FiberState.current();
+        e.fiberName = f != null ? f.name() : Thread.currentThread().getName();
         e.switchName = name;
         e.exception = String.valueOf(t);
         e.commit();

@@ -1,7 +1,7 @@
 package dev.eio;
 
-import dev.eio.internal.Engine;
-import dev.eio.internal.Group;
+import dev.eio.internal.engine.Engine;
+import dev.eio.internal.engine.Group;
 import java.util.concurrent.Callable;
 
 /**

@@ -438,7 +438,7 @@ public final class VirtualClock implements Clock {
 
   private static String describe(Thread t, Object blocker) {
     StringBuilder sb = new StringBuilder();
-    sb.append(t.isVirtual() ? "fiber " : "root thread ").append('"').append(t.getName()).append('"');
+    sb.append(t.isVirtual() ? "fiber " : "root thread ").append('"').append(FiberState.nameOf(t)).append('"');
     if (blocker != NO_BLOCKER) {
       sb.append(" waiting on ").append(safeToString(blocker));
     }

@@ -2,7 +2,7 @@ package dev.eio;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import dev.eio.internal.Engines;
+import dev.eio.internal.engine.Engines;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;

@@ -432,16 +432,30 @@ class SwitchTest {
   }
 
   @Test
-  void fibersAreNamedAfterTheirSwitch() {
+  void fibersAreNamedAfterTheirSwitchAndNumberedInDumps() {
     List<String> names = Collections.synchronizedList(new ArrayList<>());
+    Promise<Void> release = Promise.create();
+    CountDownLatch started = new CountDownLatch(2);
+    String[] dump = new String[1];
     Switch.run(
         "workers",
         sw -> {
-          sw.fork(() -> names.add(Thread.currentThread().getName()));
-          sw.fork(() -> names.add(Thread.currentThread().getName()));
+          for (int i = 0; i < 2; i++) {
+            sw.fork(
+                () -> {
+                  names.add(Thread.currentThread().getName());
+                  started.countDown();
+                  release.await();
+                });
+          }
+          started.await();
+          dump[0] = sw.dump();
+          release.resolve(null);
         });
-    Collections.sort(names);
-    assertEquals(List.of("workers/1", "workers/2"), names);
+    // The thread carries the switch's name (shared, made once); the dump numbers each fiber.
+    assertEquals(List.of("workers", "workers"), names);
+    assertTrue(dump[0].contains("fiber workers/1: "), dump[0]);
+    assertTrue(dump[0].contains("fiber workers/2: "), dump[0]);
   }
 
   @Test

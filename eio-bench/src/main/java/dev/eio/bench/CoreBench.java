@@ -111,7 +111,7 @@ public final class CoreBench {
     return (OS.getProcessCpuTime() - c0) / ((long) rounds * B1_FIBERS);
   }
 
-  private static long b1Raw() {
+  static long b1Raw() {
     long t0 = System.nanoTime();
     Thread[] ts = new Thread[B1_FIBERS];
     ThreadFactory f = Thread.ofVirtual().factory();
@@ -129,7 +129,7 @@ public final class CoreBench {
     return (System.nanoTime() - t0) / B1_FIBERS;
   }
 
-  private static long b1Switch() {
+  static long b1Switch() {
     long t0 = System.nanoTime();
     Switch.run(
         sw -> {

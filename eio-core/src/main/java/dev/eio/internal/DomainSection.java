@@ -2,6 +2,7 @@ package dev.eio.internal;
 
 import dev.eio.Cancelled;
 import dev.eio.WrappedCheckedException;
+import dev.eio.internal.engine.ForkJoinEngine;
 import dev.eio.internal.events.DomainJobEvent;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ForkJoinPool;
@@ -92,7 +93,7 @@ public final class DomainSection<T> extends RecursiveAction {
     } finally {
       ContextPropagation.close(restored);
       if (event.shouldCommit()) {
-        event.caller = caller.thread().getName();
+        event.caller = caller.name();
         event.outcome = failure == null ? "ok" : String.valueOf(failure);
         event.commit();
       }

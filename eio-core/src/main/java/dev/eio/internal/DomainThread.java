@@ -5,7 +5,7 @@ import java.util.concurrent.ForkJoinWorkerThread;
 
 /**
  * A worker thread of a domain pool: a platform thread that runs CPU-heavy sections. Its type is
- * the marker {@link Engines} looks for to run the combinators as fork/join tasks, and {@code
+ * the marker {@link dev.eio.internal.engine.Engines} looks for to run the combinators as fork/join tasks, and {@code
  * DomainManager} looks for to run nested sections inline.
  */
 public final class DomainThread extends ForkJoinWorkerThread {

@@ -48,15 +48,15 @@ public final class TreeDump {
     sb.append('\n');
     long now = System.nanoTime();
     List<FiberState> fibers = ctx.fibers();
-    fibers.sort(Comparator.comparingLong(FiberState::startNanos));
+    fibers.sort(Comparator.comparingLong((FiberState f) -> f.ageNanos(now)).reversed());
     for (FiberState f : fibers) {
       indent(sb, depth + 1)
           .append("fiber ")
-          .append(f.thread().getName())
+          .append(f.name())
           .append(": ")
           .append(state(f))
           .append(" (")
-          .append(age(now - f.startNanos()))
+          .append(age(f.ageNanos(now)))
           .append(")\n");
     }
     for (CancelContext c : ctx.children()) {

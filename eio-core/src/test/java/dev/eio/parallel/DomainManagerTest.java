@@ -10,7 +10,7 @@ import dev.eio.Fiber;
 import dev.eio.Promise;
 import dev.eio.Switch;
 import dev.eio.WrappedCheckedException;
-import dev.eio.internal.Engines;
+import dev.eio.internal.engine.Engines;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;

@@ -1,5 +1,9 @@
-package dev.eio.internal;
+package dev.eio.internal.engine;
 
+import dev.eio.Cancelled;
+import dev.eio.internal.CancelContext;
+import dev.eio.internal.Failures;
+import dev.eio.internal.Stats;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;

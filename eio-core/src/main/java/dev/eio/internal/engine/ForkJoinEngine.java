@@ -1,5 +1,9 @@
-package dev.eio.internal;
+package dev.eio.internal.engine;
 
+import dev.eio.internal.CancelContext;
+import dev.eio.internal.ContextPropagation;
+import dev.eio.internal.Failures;
+import dev.eio.internal.FiberState;
 import java.util.concurrent.Callable;
 import java.util.concurrent.RecursiveAction;
 
@@ -54,7 +58,7 @@ public final class ForkJoinEngine implements Engine {
   }
 
   /** Runs {@code body} as a fiber of {@code ctx} on the calling pool thread, then restores it. */
-  static void runAsFiber(CancelContext ctx, FiberState parent, Runnable body) {
+  public static void runAsFiber(CancelContext ctx, FiberState parent, Runnable body) {
     FiberState outer = FiberState.current();
     FiberState f = FiberState.create(Thread.currentThread(), ctx, parent);
     try {

@@ -1,4 +1,4 @@
-package dev.eio.internal;
+package dev.eio.internal.engine;
 
 import java.util.concurrent.Callable;
 

@@ -1,4 +1,6 @@
-package dev.eio.internal;
+package dev.eio.internal.engine;
+
+import dev.eio.internal.DomainThread;
 
 /**
  * Chooses the engine for the owner-style combinators: fork/join inside a domain section, the
@@ -16,7 +18,7 @@ public final class Engines {
   private static Engine loadPreview() {
     try {
       return (Engine)
-          Class.forName("dev.eio.internal.StsEngine").getDeclaredConstructor().newInstance();
+          Class.forName("dev.eio.internal.engine.StsEngine").getDeclaredConstructor().newInstance();
     } catch (LinkageError | ReflectiveOperationException | RuntimeException e) {
       // No --enable-preview, or a JDK whose StructuredTaskScope changed: use the switch engine.
       return null;

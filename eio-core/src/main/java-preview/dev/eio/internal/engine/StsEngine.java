@@ -1,5 +1,11 @@
-package dev.eio.internal;
+package dev.eio.internal.engine;
 
+import dev.eio.internal.CancelContext;
+import dev.eio.internal.ContextPropagation;
+import dev.eio.internal.Failures;
+import dev.eio.internal.FiberMonitor;
+import dev.eio.internal.FiberState;
+import dev.eio.internal.Stats;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.StructuredTaskScope;
