@@ -1,9 +1,9 @@
-package dev.eio.internal;
+package dev.eio.internal.workers;
 
 import dev.eio.Cancel;
 import dev.eio.Cancelled;
 import dev.eio.WrappedCheckedException;
-import dev.eio.internal.workers.BoundedLines;
+import dev.eio.internal.Interrupts;
 import dev.eio.workers.Codec;
 import dev.eio.workers.CodecException;
 import dev.eio.workers.RemoteTaskException;
