@@ -7,6 +7,7 @@ import dev.eio.internal.UserFrames;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -21,6 +22,10 @@ final class FiberTracker implements FiberMonitor {
   private final FiberMonitor next;
   private final CancelContext testSwitch;
   private final Set<FiberState> running = new LinkedHashSet<>(); // guarded by this
+  // Forked but not yet started: a fiber registers on its own thread, which a loaded machine may
+  // not have scheduled yet when the method returns (the check then saw nothing: caught by
+  // EioTestPromisesTest under load).
+  private final Set<Thread> pending = new HashSet<>(); // guarded by this
 
   FiberTracker(FiberMonitor next, CancelContext testSwitch) {
     this.next = next;
@@ -29,6 +34,9 @@ final class FiberTracker implements FiberMonitor {
 
   @Override
   public void starting(Thread thread) {
+    synchronized (this) {
+      pending.add(thread);
+    }
     if (next != null) {
       next.starting(thread);
     }
@@ -36,10 +44,12 @@ final class FiberTracker implements FiberMonitor {
 
   @Override
   public void started(FiberState f) {
-    if (f.ctx() == testSwitch) {
-      synchronized (this) {
+    synchronized (this) {
+      pending.remove(f.thread());
+      if (f.ctx() == testSwitch) {
         running.add(f);
       }
+      notifyAll();
     }
     if (next != null) {
       next.started(f);
@@ -63,14 +73,24 @@ final class FiberTracker implements FiberMonitor {
     return new ArrayList<>(running);
   }
 
-  /** Waits up to {@code grace} for the running fibers to end; returns those still running. */
+  /**
+   * Waits up to {@code grace} for every forked fiber to have started and the running ones to
+   * end; returns those still running.
+   */
   synchronized List<FiberState> awaitEnd(Duration grace) throws InterruptedException {
     long deadline = System.nanoTime() + grace.toNanos();
     long left;
-    while (!running.isEmpty() && (left = deadline - System.nanoTime()) > 0) {
-      wait(Math.max(1, left / 1_000_000));
+    while ((!running.isEmpty() || !startedAll()) && (left = deadline - System.nanoTime()) > 0) {
+      // A fiber that just started wakes this; poll too, for a thread whose start failed.
+      wait(Math.max(1, Math.min(left / 1_000_000, 10)));
     }
     return new ArrayList<>(running);
+  }
+
+  /** Whether every forked fiber has registered (a thread that ended without it is dropped). */
+  private boolean startedAll() {
+    pending.removeIf(t -> t.getState() == Thread.State.TERMINATED);
+    return pending.isEmpty();
   }
 
   /** The failure message for fibers left running after the test method returned. */
