@@ -21,7 +21,9 @@ module dev.eio.core {
   exports dev.eio.workers;
   exports dev.eio.internal.events to
       jdk.jfr;
-  // For eio-net's accept, which must be cancelled by closing, not interrupting (FiberState).
+  // For eio-net's accept, which must be cancelled by closing, not interrupting (FiberState); for
+  // eio-test, which follows the fibers of a test's switch (FiberMonitor).
   exports dev.eio.internal to
-      dev.eio.net;
+      dev.eio.net,
+      dev.eio.test;
 }

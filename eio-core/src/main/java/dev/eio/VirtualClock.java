@@ -37,6 +37,12 @@ import java.util.concurrent.locks.LockSupport;
  * the virtual-thread scheduler may be running then (an ending fiber wakes the fibers waiting for
  * it after the JDK has marked it terminated).
  *
+ * <p><b>Manual control.</b> A test that wants to look at the state between two instants calls
+ * {@link #advance}{@code (duration)} (time moves by exactly that much, the fibers due run, and it
+ * returns once the others are blocked again) or {@link #runUntilIdle()} (the others run until
+ * blocked, time stays). Fibers waiting in {@code runUntilIdle} are released before any time jump.
+ * eio-test's {@code @EioTest(virtualTime = true)} passes the clock as a test parameter.
+ *
  * <p><b>Guarantees.</b> Virtual time never goes backwards; sleepers wake in deadline order, all
  * those due at the new time together. A virtual sleep is cancellable like any blocking operation.
  * On deadlock the run's context is cancelled with the {@link Deadlock} as reason, and {@code run}
@@ -96,12 +102,28 @@ public final class VirtualClock implements Clock {
     }
   }
 
+  /** A fiber in {@link #runUntilIdle}: released, before any time jump, once all are blocked. */
+  private static final class IdleWaiter {
+    final Thread thread;
+    volatile boolean released;
+
+    IdleWaiter(Thread thread) {
+      this.thread = thread;
+    }
+
+    @Override
+    public String toString() {
+      return "virtual clock's runUntilIdle";
+    }
+  }
+
   // Guarded by this.
   private long nanos;
   private long seq;
   private long epoch; // changes whenever a sleep begins, ends or is cancelled
   private boolean stopped;
   private final PriorityQueue<Sleeper> sleepers = new PriorityQueue<>();
+  private final List<IdleWaiter> idleWaiters = new ArrayList<>();
 
   private final Set<Thread> live = ConcurrentHashMap.newKeySet();
   private final FiberMonitor monitor = new Monitor();
@@ -220,15 +242,20 @@ public final class VirtualClock implements Clock {
 
   private void stop() {
     List<Sleeper> left;
+    List<IdleWaiter> idle;
     synchronized (this) {
       stopped = true;
       left = new ArrayList<>(sleepers);
       sleepers.clear();
+      idle = releaseIdleWaiters();
       epoch++;
     }
     for (Sleeper s : left) {
       s.aborted = true;
       LockSupport.unpark(s.thread);
+    }
+    for (IdleWaiter w : idle) {
+      LockSupport.unpark(w.thread);
     }
   }
 
@@ -295,6 +322,71 @@ public final class VirtualClock implements Clock {
         Thread.currentThread().interrupt();
       }
     }
+  }
+
+  // ---------------------------------------------------------------- manual control
+
+  /**
+   * Moves virtual time forward by {@code duration} and returns once every fiber whose sleep ends
+   * by then has run and the run's other fibers are all blocked again ({@link #runUntilIdle}).
+   * Sleepers wake in deadline order, so a test sees the state at exactly {@code now() +
+   * duration}. Other fibers being blocked earlier makes time jump on its own, as always; this
+   * only sets where the caller looks next.
+   *
+   * @throws IllegalArgumentException when {@code duration} is negative
+   * @throws Cancelled when the caller is cancelled meanwhile
+   */
+  public void advance(Duration duration) {
+    if (duration == null) {
+      throw new NullPointerException("duration");
+    }
+    if (duration.isNegative()) {
+      throw new IllegalArgumentException("duration must not be negative, got " + duration);
+    }
+    sleep(duration);
+    runUntilIdle();
+  }
+
+  /**
+   * Lets the run's other fibers run until every one of them is blocked, without moving virtual
+   * time, and returns then: what was ready to happen at {@link #now()} has happened. Call it from
+   * a fiber of the run. A fiber that never blocks (a busy loop) keeps it waiting.
+   *
+   * @throws Cancelled when the caller is cancelled meanwhile
+   * @throws IllegalStateException when the clock's run has ended
+   */
+  public void runUntilIdle() {
+    Interrupts.check();
+    IdleWaiter w = new IdleWaiter(Thread.currentThread());
+    synchronized (this) {
+      if (stopped) {
+        throw new IllegalStateException("virtual clock used after its run ended");
+      }
+      idleWaiters.add(w);
+      epoch++;
+    }
+    while (!w.released) {
+      LockSupport.park(w);
+      if (!w.released && Thread.interrupted()) {
+        synchronized (this) {
+          if (!w.released && idleWaiters.remove(w)) {
+            epoch++;
+            throw Interrupts.cancelledByInterrupt(null);
+          }
+        }
+        Thread.currentThread().interrupt(); // released first: that outcome wins
+      }
+    }
+  }
+
+  /** Marks every idle waiter released and returns them, to unpark; under this clock's lock. */
+  private List<IdleWaiter> releaseIdleWaiters() {
+    List<IdleWaiter> out = new ArrayList<>(idleWaiters);
+    idleWaiters.clear();
+    for (IdleWaiter w : out) {
+      w.released = true;
+    }
+    return out;
   }
 
   // ---------------------------------------------------------------- the watcher
@@ -395,8 +487,9 @@ public final class VirtualClock implements Clock {
   }
 
   /**
-   * With all fibers seen blocked and no sleep begun or ended since {@code seenEpoch}: wakes the
-   * earliest sleepers, or reports a deadlock when there is none.
+   * With all fibers seen blocked and no sleep begun or ended since {@code seenEpoch}: releases
+   * the fibers in {@link #runUntilIdle}, else wakes the earliest sleepers, else reports a
+   * deadlock.
    *
    * @return whether anything changed (time advanced or a deadlock was reported)
    */
@@ -404,6 +497,14 @@ public final class VirtualClock implements Clock {
     synchronized (this) {
       if (stopped || epoch != seenEpoch) {
         return false;
+      }
+      if (!idleWaiters.isEmpty()) {
+        // Idle at the current time: those waiting for that go first, time stays.
+        for (IdleWaiter w : releaseIdleWaiters()) {
+          LockSupport.unpark(w.thread);
+        }
+        epoch++;
+        return true;
       }
       Sleeper s = sleepers.peek();
       if (s != null) {

@@ -2,7 +2,7 @@ package dev.eio.workers;
 
 import dev.eio.Channel;
 import dev.eio.ChannelClosedException;
-import dev.eio.internal.WorkerFrames;
+import dev.eio.internal.workers.WorkerFrames;
 import java.io.IOException;
 import java.util.Iterator;
 

@@ -7,7 +7,7 @@ import dev.eio.Promise;
 import dev.eio.Semaphore;
 import dev.eio.Switch;
 import dev.eio.Task;
-import dev.eio.internal.WorkerProcess;
+import dev.eio.internal.workers.WorkerProcess;
 import java.util.LinkedList;
 import java.util.ArrayList;
 import java.util.List;

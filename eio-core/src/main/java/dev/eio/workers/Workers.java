@@ -4,7 +4,7 @@ import dev.eio.Cancel;
 import dev.eio.Env;
 import dev.eio.Switch;
 import dev.eio.internal.OwnedTask;
-import dev.eio.internal.WorkerProcess;
+import dev.eio.internal.workers.WorkerProcess;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -19,7 +19,7 @@ import java.util.Set;
 final class HostilePayloads {
   private HostilePayloads() {}
 
-  /** What a frame starts with (see dev.eio.internal.WorkerFrames). */
+  /** What a frame starts with (see dev.eio.internal.workers.WorkerFrames). */
   static final int FRAME_MAGIC = 0xE10F_0001;
 
   static final byte RESULT = 3;

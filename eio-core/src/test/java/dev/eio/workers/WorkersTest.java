@@ -95,7 +95,7 @@ class WorkersTest {
                   assertEquals("boom in the worker", e.getMessage());
                   assertTrue(
                       Arrays.stream(e.getStackTrace())
-                          .anyMatch(f -> f.getClassName().equals("dev.eio.internal.WorkerMain")),
+                          .anyMatch(f -> f.getClassName().equals("dev.eio.internal.workers.WorkerMain")),
                       "the remote stack trace is kept");
                   assertTrue(
                       Arrays.stream(e.getSuppressed())

@@ -2,7 +2,8 @@ package dev.eio.examples;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import dev.eio.VirtualClock;
+import dev.eio.Clock;
+import dev.eio.test.EioTest;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -19,17 +20,10 @@ class TimeoutsAndRacesTest {
     return new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
   }
 
-  @Test
-  void everyStepEndsAtItsExactTimeAndLosersEndBeforeTheWinnerIsKnown() {
+  @EioTest(virtualTime = true)
+  void everyStepEndsAtItsExactTimeAndLosersEndBeforeTheWinnerIsKnown(Clock clock) {
     Duration unit = Duration.ofHours(1);
-    Instant[] end = new Instant[1];
-    List<String> lines =
-        VirtualClock.call(
-            env -> {
-              List<String> l = TimeoutsAndRaces.tour(env.clock(), unit, discard());
-              end[0] = env.clock().now();
-              return l;
-            });
+    List<String> lines = TimeoutsAndRaces.tour(clock, unit, discard());
     assertEquals(
         List.of(
             "1. withTimeout(3 units) around the slow source (50 units):",
@@ -50,7 +44,7 @@ class TimeoutsAndRacesTest {
             "   at 3.0 units: answer cached data"),
         lines);
     // 3 + 1 + 3 + 1 + 3 units: no step waited for a cancelled slow source to finish sleeping.
-    assertEquals(Instant.EPOCH.plus(unit.multipliedBy(11)), end[0]);
+    assertEquals(Instant.EPOCH.plus(unit.multipliedBy(11)), clock.now());
   }
 
   @Test

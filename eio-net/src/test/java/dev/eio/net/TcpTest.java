@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.*;
 import dev.eio.Cancel;
 import dev.eio.Cancelled;
 import dev.eio.Eio;
+import dev.eio.Env;
 import dev.eio.Promise;
 import dev.eio.Switch;
+import dev.eio.test.EioTest;
 import dev.eio.io.BufReader;
 import dev.eio.io.ShutdownCommand;
 import java.io.UncheckedIOException;
@@ -34,44 +36,32 @@ class TcpTest {
     return new String(BufReader.of(c, 1 << 20).takeAll(), UTF_8);
   }
 
-  @Test
-  void bytesSentBeforeHalfCloseArriveAndTheSenderCanStillRead() {
-    Eio.run(
-        env -> {
-          Net net = Net.of(env);
-          Switch.run(
-              sw -> {
-                Listener l = net.listen(sw, LOOPBACK);
-                sw.fork(
-                    () -> {
-                      Connection s = l.accept(sw);
-                      String got = readAll(s); // ends only at the client's half-close
-                      s.write(("echo:" + got).getBytes(UTF_8));
-                      s.close();
-                    });
-                Connection c = net.connect(sw, l.localAddress());
-                c.write("hello".getBytes(UTF_8));
-                c.shutdown(ShutdownCommand.SEND);
-                assertEquals("echo:hello", readAll(c));
-              });
+  @EioTest
+  void bytesSentBeforeHalfCloseArriveAndTheSenderCanStillRead(Env env, Switch sw) {
+    Net net = Net.of(env);
+    Listener l = net.listen(sw, LOOPBACK);
+    sw.fork(
+        () -> {
+          Connection s = l.accept(sw);
+          String got = readAll(s); // ends only at the client's half-close
+          s.write(("echo:" + got).getBytes(UTF_8));
+          s.close();
         });
+    Connection c = net.connect(sw, l.localAddress());
+    c.write("hello".getBytes(UTF_8));
+    c.shutdown(ShutdownCommand.SEND);
+    assertEquals("echo:hello", readAll(c));
   }
 
-  @Test
-  void acceptedConnectionKnowsItsPeer() {
-    Eio.run(
-        env -> {
-          Net net = Net.of(env);
-          Switch.run(
-              sw -> {
-                Listener l = net.listen(sw, LOOPBACK);
-                Promise<Connection> accepted = sw.forkPromise(() -> l.accept(sw));
-                Connection c = net.connect(sw, l.localAddress());
-                Connection s = accepted.await();
-                assertEquals(c.localAddress(), s.peer());
-                assertEquals(s.localAddress(), c.peer());
-              });
-        });
+  @EioTest
+  void acceptedConnectionKnowsItsPeer(Env env, Switch sw) {
+    Net net = Net.of(env);
+    Listener l = net.listen(sw, LOOPBACK);
+    Promise<Connection> accepted = sw.forkPromise(() -> l.accept(sw));
+    Connection c = net.connect(sw, l.localAddress());
+    Connection s = accepted.await();
+    assertEquals(c.localAddress(), s.peer());
+    assertEquals(s.localAddress(), c.peer());
   }
 
   @Test

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.*;
 import dev.eio.Cancel;
 import dev.eio.Cancelled;
 import dev.eio.Eio;
+import dev.eio.Env;
 import dev.eio.Switch;
+import dev.eio.test.EioTest;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
@@ -17,28 +19,22 @@ import org.junit.jupiter.api.Timeout;
 
 @Timeout(30)
 class UdpTest {
-  @Test
-  void datagramsArriveWithTheSendersAddress() {
-    Eio.run(
-        env -> {
-          Net net = Net.of(env);
-          Switch.run(
-              sw -> {
-                UdpSocket a = net.datagram(sw, TcpTest.LOOPBACK);
-                UdpSocket b = net.datagram(sw, TcpTest.LOOPBACK);
-                a.send(b.localAddress(), ByteBuffer.wrap("ping".getBytes(UTF_8)));
-                ByteBuffer buf = ByteBuffer.allocate(64);
-                SocketAddress from = b.receive(buf);
-                assertEquals(a.localAddress(), from);
-                assertEquals("ping", new String(buf.array(), 0, buf.position(), UTF_8));
-                b.send(from, ByteBuffer.wrap("pong".getBytes(UTF_8)));
-                buf.clear();
-                assertEquals(b.localAddress(), a.receive(buf));
-                assertEquals("pong", new String(buf.array(), 0, buf.position(), UTF_8));
-                a.option(StandardSocketOptions.SO_RCVBUF, 128 * 1024);
-                assertTrue(a.option(StandardSocketOptions.SO_RCVBUF) >= 128 * 1024);
-              });
-        });
+  @EioTest
+  void datagramsArriveWithTheSendersAddress(Env env, Switch sw) {
+    Net net = Net.of(env);
+    UdpSocket a = net.datagram(sw, TcpTest.LOOPBACK);
+    UdpSocket b = net.datagram(sw, TcpTest.LOOPBACK);
+    a.send(b.localAddress(), ByteBuffer.wrap("ping".getBytes(UTF_8)));
+    ByteBuffer buf = ByteBuffer.allocate(64);
+    SocketAddress from = b.receive(buf);
+    assertEquals(a.localAddress(), from);
+    assertEquals("ping", new String(buf.array(), 0, buf.position(), UTF_8));
+    b.send(from, ByteBuffer.wrap("pong".getBytes(UTF_8)));
+    buf.clear();
+    assertEquals(b.localAddress(), a.receive(buf));
+    assertEquals("pong", new String(buf.array(), 0, buf.position(), UTF_8));
+    a.option(StandardSocketOptions.SO_RCVBUF, 128 * 1024);
+    assertTrue(a.option(StandardSocketOptions.SO_RCVBUF) >= 128 * 1024);
   }
 
   @Test

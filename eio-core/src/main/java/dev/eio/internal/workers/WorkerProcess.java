@@ -1,9 +1,9 @@
-package dev.eio.internal;
+package dev.eio.internal.workers;
 
 import dev.eio.Cancel;
 import dev.eio.Cancelled;
 import dev.eio.WrappedCheckedException;
-import dev.eio.internal.workers.BoundedLines;
+import dev.eio.internal.Interrupts;
 import dev.eio.workers.Codec;
 import dev.eio.workers.CodecException;
 import dev.eio.workers.RemoteTaskException;
@@ -73,8 +73,9 @@ public final class WorkerProcess {
   }
 
   /**
-   * Starts a worker JVM with this JVM's {@code java}, class path and {@code --enable-preview}
-   * (when this JVM has it), plus {@code jvmOptions}, and sends it {@code codec}.
+   * Starts a worker JVM with this JVM's {@code java}, class and module paths ({@link
+   * #launchTarget}) and {@code --enable-preview} (when this JVM has it), plus {@code jvmOptions},
+   * and sends it {@code codec}.
    */
   public static WorkerProcess start(String name, Codec codec, List<String> jvmOptions) {
     List<String> cmd = new ArrayList<>();
@@ -93,9 +94,7 @@ public final class WorkerProcess {
     // reading as a corrupt frame that makes the parent kill a worker already exiting.
     cmd.add("-XX:+DisplayVMOutputToStderr");
     cmd.addAll(jvmOptions);
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(WorkerMain.class.getName());
+    cmd.addAll(launchTarget());
     cmd.add(name);
     Process p;
     try {
@@ -116,6 +115,50 @@ public final class WorkerProcess {
       throw new CodecException("cannot send the codec " + codec + " to worker " + name, e);
     }
     return w;
+  }
+
+  /**
+   * Where the worker finds its classes and what it runs, as this JVM has them: its class path, its
+   * module path with every module of its boot layer resolved again (so the application's module,
+   * which holds the tasks' classes, is there although the worker's main module is eio's), and
+   * {@link WorkerMain} by class name or, when eio-core is a named module, as {@code -m
+   * dev.eio.core/...}. Without the module path a worker of an application started with {@code -m}
+   * found no {@code WorkerMain} and died at once.
+   */
+  static List<String> launchTarget() {
+    List<String> args = new ArrayList<>();
+    String classPath = System.getProperty("java.class.path", "");
+    if (!classPath.isEmpty()) {
+      args.add("-cp");
+      args.add(classPath);
+    }
+    String modulePath = System.getProperty("jdk.module.path", "");
+    if (!modulePath.isEmpty()) {
+      args.add("-p");
+      args.add(modulePath);
+    }
+    Module eio = WorkerMain.class.getModule();
+    if (!eio.isNamed()) {
+      if (!modulePath.isEmpty()) {
+        // eio on the class path, the application on the module path: resolve what this JVM did.
+        args.add("--add-modules");
+        args.add(bootModules());
+      }
+      args.add(WorkerMain.class.getName());
+      return args;
+    }
+    args.add("--add-modules");
+    args.add(bootModules());
+    args.add("-m");
+    args.add(eio.getName() + "/" + WorkerMain.class.getName());
+    return args;
+  }
+
+  /** The modules of this JVM's boot layer (JDK and application), comma-separated, sorted. */
+  private static String bootModules() {
+    return String.join(
+        ",",
+        ModuleLayer.boot().modules().stream().map(Module::getName).sorted().toList());
   }
 
   /** The worker's name, used as its stderr prefix. */

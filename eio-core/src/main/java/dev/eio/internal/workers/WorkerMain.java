@@ -1,4 +1,4 @@
-package dev.eio.internal;
+package dev.eio.internal.workers;
 
 import dev.eio.workers.Codec;
 import dev.eio.workers.CodecException;

@@ -1,4 +1,4 @@
-package dev.eio.internal;
+package dev.eio.internal.workers;
 
 import dev.eio.workers.DecodeLimits;
 import java.io.ByteArrayInputStream;
