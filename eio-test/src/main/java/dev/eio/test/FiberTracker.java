@@ -106,10 +106,11 @@ final class FiberTracker implements FiberMonitor {
                     ? "once every fiber was blocked"
                     : "after " + EioTestExtension.LEAK_GRACE_SECONDS + " s")
             .append(" (join what you fork, or fork it as a daemon); cancelled:");
-    left.sort(Comparator.comparingLong(FiberState::startNanos));
+    long now = System.nanoTime();
+    left.sort(Comparator.comparingLong((FiberState f) -> f.ageNanos(now)).reversed()); // oldest first
     for (FiberState f : left) {
       Thread t = f.thread();
-      sb.append("\n  fiber ").append(t.getName()).append(": ");
+      sb.append("\n  fiber ").append(f.name()).append(": ");
       sb.append(
           switch (t.getState()) {
             case RUNNABLE, NEW -> "running";
