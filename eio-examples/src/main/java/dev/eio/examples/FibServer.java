@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -40,8 +41,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * error: <reason>\n}.
  *
  * <pre>{@code
- * mvn -q -Pdemo package                                       # the defaults
- * mvn -q -Pdemo package -Ddemo.args="--n 25 --clients 4 --requests 5 --domains 2"
+ * ./eio-run FibServer                                     # the defaults
+ * ./eio-run FibServer --n 25 --clients 4 --requests 5 --domains 2
+ * ./eio-run FibServer --serve 7009                        # until Ctrl-C; nc 127.0.0.1 7009
  * }</pre>
  */
 public final class FibServer {
@@ -50,6 +52,9 @@ public final class FibServer {
 
   /** The longest request line accepted, in bytes before its newline. */
   public static final int MAX_LINE = 64;
+
+  /** The port of {@code --serve} without a port. */
+  static final int PORT = 7009;
 
   private FibServer() {}
 
@@ -188,6 +193,11 @@ public final class FibServer {
         "  --port P       the server's port; 0 picks any free port (default " + d.port() + ")",
         "  --help         prints this text",
         "",
+        "usage: FibServer --serve [P]",
+        "",
+        "Serves 'fib <n>' lines on 127.0.0.1:P (default " + PORT + ") on a domain per core until",
+        "Ctrl-C: try 'nc 127.0.0.1 " + PORT + "' and type 'fib 30'.",
+        "",
         "Columns: speedup = wall time on 1 domain / wall time; efficiency = speedup / domains;",
         "p50 and p99 are request latencies seen by the clients; cores busy = CPU time of this",
         "process / wall time: on a shared machine it shows how much of the cores the run got.");
@@ -212,6 +222,10 @@ public final class FibServer {
     }
     Options o;
     try {
+      OptionalInt serve = ServeUntilStopped.port(args, PORT);
+      if (serve.isPresent()) {
+        return ServeUntilStopped.untilCtrlC("fib server", serve.getAsInt(), FibServer::serveOnAllCores);
+      }
       o = Options.parse(args);
     } catch (IllegalArgumentException e) {
       err.println("error: " + e.getMessage());
@@ -380,6 +394,13 @@ public final class FibServer {
             listener.acceptFork(sw, conn -> handle(conn, domains), null);
           }
         });
+  }
+
+  /** Serves fib requests on {@code listener} with one domain per core until cancelled. */
+  static void serveOnAllCores(Listener listener) {
+    Switch.run(
+        "fib-domains",
+        sw -> serve(listener, DomainManager.create(sw, DomainManager.defaultDomains())));
   }
 
   /** Answers requests on one connection until the client ends it. */
