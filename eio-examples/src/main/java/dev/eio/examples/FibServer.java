@@ -10,11 +10,13 @@ import dev.eio.io.TwoWay;
 import dev.eio.net.Listener;
 import dev.eio.net.Net;
 import dev.eio.parallel.DomainManager;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -25,7 +27,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The multicore fib server experiment (the Quick start demo): a TCP server answering {@code fib
  * <n>} requests, each computed on a domain, loaded by 10 clients x 10 requests with one request
  * in flight per client, run with 1, 2, ... up to the number of cores in domains, and a table of
- * wall time, speedup, efficiency, requests/s, latency percentiles and the cores the process got.
+ * wall time, speedup, efficiency, requests/s, latency percentiles and the cores the process got;
+ * the same rows are drawn as a chart in {@value #CHART} ({@link FibServerChart}).
  *
  * <p><b>Guarantees.</b> Each row runs in a switch of its own that owns everything the row uses:
  * the {@link DomainManager} with that row's number of domains, the listening socket, the accept
@@ -55,6 +58,9 @@ public final class FibServer {
 
   /** The port of {@code --serve} without a port. */
   static final int PORT = 7009;
+
+  /** Where the chart of the table goes without {@code --chart}. */
+  static final String CHART = "target/fib-server.svg";
 
   private FibServer() {}
 
@@ -178,6 +184,7 @@ public final class FibServer {
     return String.join(
         "\n",
         "usage: FibServer [--n N] [--clients C] [--requests R] [--domains D] [--port P]",
+        "                 [--chart FILE | --no-chart]",
         "",
         "Runs a TCP server on 127.0.0.1 that answers 'fib <n>' lines, each computed on a domain,",
         "and a load generator: C clients, each sending R requests 'fib N' one at a time. The load",
@@ -191,6 +198,9 @@ public final class FibServer {
         "  --domains D    the last row's number of domains (default " + d.maxDomains()
             + ", the number of cores)",
         "  --port P       the server's port; 0 picks any free port (default " + d.port() + ")",
+        "  --chart FILE   draws the table (speedup, requests/s) in an SVG file (default " + CHART
+            + ")",
+        "  --no-chart     draws no chart",
         "  --help         prints this text",
         "",
         "usage: FibServer --serve [P]",
@@ -221,12 +231,15 @@ public final class FibServer {
       return 0;
     }
     Options o;
+    Path chart;
     try {
       OptionalInt serve = ServeUntilStopped.port(args, PORT);
       if (serve.isPresent()) {
         return ServeUntilStopped.untilCtrlC("fib server", serve.getAsInt(), FibServer::serveOnAllCores);
       }
-      o = Options.parse(args);
+      List<String> rest = new ArrayList<>(Arrays.asList(args));
+      chart = chartPath(rest);
+      o = Options.parse(rest.toArray(String[]::new));
     } catch (IllegalArgumentException e) {
       err.println("error: " + e.getMessage());
       err.println(usage());
@@ -243,7 +256,47 @@ public final class FibServer {
     }
     out.println();
     out.print(table(rows));
+    if (chart != null) {
+      try {
+        FibServerChart.write(rows, chart);
+        out.println("chart: " + chart + " (speedup and requests/s against domains)");
+      } catch (IOException e) {
+        err.println("error: cannot write the chart " + chart + ": " + e.getMessage());
+        return 1;
+      }
+    }
     return 0;
+  }
+
+  /**
+   * Takes {@code --chart FILE} or {@code --no-chart} out of {@code args}: the SVG file to draw the
+   * table in ({@value #CHART} by default), or null for none.
+   */
+  static Path chartPath(List<String> args) {
+    Path chart = Path.of(CHART);
+    for (int i = 0; i < args.size(); ) {
+      String arg = args.get(i);
+      if (arg.equals("--no-chart")) {
+        args.remove(i);
+        chart = null;
+      } else if (arg.equals("--chart") || arg.startsWith("--chart=")) {
+        args.remove(i);
+        String file = arg.startsWith("--chart=") ? arg.substring("--chart=".length()) : null;
+        if (file == null) {
+          if (i == args.size()) {
+            throw new IllegalArgumentException("--chart needs a file name");
+          }
+          file = args.remove(i);
+        }
+        if (file.isBlank()) {
+          throw new IllegalArgumentException("--chart needs a file name");
+        }
+        chart = Path.of(file);
+      } else {
+        i++;
+      }
+    }
+    return chart;
   }
 
   /**
