@@ -9,6 +9,9 @@ module dev.eio.examples {
   requires micrometer.core;
   requires context.propagation;
   requires org.slf4j;
+  requires java.desktop;
+  requires org.jfree.jfreechart;
+  requires org.jfree.svg;
 
   exports dev.eio.examples;
 }

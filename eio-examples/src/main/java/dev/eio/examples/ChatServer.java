@@ -24,7 +24,9 @@ import java.util.Map;
 /**
  * A line-based chat server: every line a member sends is broadcast to every other member; a
  * member leaves cleanly with {@code /quit}. {@code ChatServer} runs a scripted conversation
- * between three clients over loopback and prints what each one received.
+ * between three clients over loopback and prints what each one received; {@code ChatServer
+ * --serve [port]} (default {@value #PORT}) serves people at {@code nc 127.0.0.1 <port>} until
+ * Ctrl-C.
  *
  * <p>Protocol: the first line is the member's name (answered with {@code welcome <name>}, and
  * {@code * <name> joined} to the others); then each line is a message ({@code <name>: <text>} to
@@ -33,6 +35,13 @@ import java.util.Map;
  * flusher fiber, so several broadcasting fibers can write to it at once, line by line.
  */
 public final class ChatServer {
+  /** The port of {@code --serve} without a port. */
+  static final int PORT = 7008;
+
+  /** Members may stay quiet for longer than the default read limit (60 s). */
+  private static final ServerOptions OPTIONS =
+      ServerOptions.defaults().withReadTimeout(Duration.ofMinutes(10));
+
   private ChatServer() {}
 
   /** The members currently connected, by name. */
@@ -90,7 +99,30 @@ public final class ChatServer {
   }
 
   public static void main(String[] args) {
-    Eio.run(env -> run(env, env.stdout()));
+    int code =
+        ServeUntilStopped.main(
+            args,
+            "chat server",
+            PORT,
+            "usage: ChatServer                  (a scripted conversation)\n"
+                + "       ChatServer --serve [port]   (serves until Ctrl-C; default port "
+                + PORT
+                + ")",
+            ChatServer::serve,
+            a -> {
+              if (a.length > 0) {
+                throw new IllegalArgumentException("unknown argument '" + a[0] + "'");
+              }
+              Eio.run(env -> run(env, env.stdout()));
+            });
+    if (code != 0) {
+      System.exit(code);
+    }
+  }
+
+  /** Serves one chat room on {@code listener} until cancelled. */
+  static void serve(Listener listener) {
+    Net.runServer(listener, member(new Room()), OPTIONS);
   }
 
   /** Runs the server and a scripted conversation; writes each client's transcript to {@code out}. */
@@ -103,11 +135,7 @@ public final class ChatServer {
           Promise<Void> server =
               sw.forkPromise(
                   () -> {
-                    // Members may stay quiet for longer than the default read limit (60 s).
-                    Net.runServer(
-                        listener,
-                        member(new Room()),
-                        ServerOptions.defaults().withReadTimeout(Duration.ofMinutes(10)).withStop(stop));
+                    Net.runServer(listener, member(new Room()), OPTIONS.withStop(stop));
                     return null;
                   });
           Map<String, Client> clients = new LinkedHashMap<>();

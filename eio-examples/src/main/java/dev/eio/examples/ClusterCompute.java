@@ -28,8 +28,7 @@ import java.util.UUID;
  *
  * <p>Prints a table: members, wall time, speedup over the one-domain run, tasks re-run.
  *
- * <p>Run: {@code mvn -q -Pdemo package -Ddemo.main=dev.eio.examples.ClusterCompute
- * -Ddemo.args="--kill"} (optional: {@code --members 3 --bound 3000000}).
+ * <p>Run: {@code ./eio-run ClusterCompute --kill} (optional: {@code --members 3 --bound 3000000}).
  */
 public final class ClusterCompute {
   private ClusterCompute() {}

@@ -22,7 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * every level's switch (and its manager's threads) is gone when that level returns, so a deep
  * cascade leaves nothing behind; the check {@code result == depth} fails the program otherwise.
  *
- * <p>Run: {@code mvn -q -Pdemo package -Ddemo.main=dev.eio.examples.DeepCascade} (optional
+ * <p>Run: {@code ./eio-run DeepCascade} (optional
  * arguments: the depths, default 1 2 10 100).
  */
 public final class DeepCascade {

@@ -24,7 +24,7 @@ import java.util.List;
  * <p>Cost: each level is a JVM start (about 0.3-0.5 s on a quiet machine, more when levels start
  * while their parents are still warming up), one after the other: depth 10 takes several seconds.
  *
- * <p>Run: {@code mvn -q -Pdemo package -Ddemo.main=dev.eio.examples.DeepCascadeProcesses}
+ * <p>Run: {@code ./eio-run DeepCascadeProcesses}
  * (optional arguments: the depths, default 1 2 10).
  */
 public final class DeepCascadeProcesses {

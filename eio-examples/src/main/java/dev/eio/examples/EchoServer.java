@@ -17,24 +17,65 @@ import dev.eio.net.Net;
 import dev.eio.net.ServerOptions;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
 /**
  * A TCP echo server with a connection limit and a graceful stop, driven by a few clients over
- * loopback: {@code EchoServer [clients] [messages]}.
+ * loopback: {@code EchoServer [clients] [messages]}; or {@code EchoServer --serve [port]} (default
+ * {@value #PORT}), which echoes whoever connects until Ctrl-C.
  *
  * <p>Each client sends its messages, half-closes, and checks it got back exactly what it sent;
  * then the server is stopped: it stops accepting, lets live connections finish, and returns.
  */
 public final class EchoServer {
+  /** The port of {@code --serve} without a port. */
+  static final int PORT = 7007;
+
   private EchoServer() {}
 
+  /** Echoes every connection of {@code listener} until cancelled (up to 100 at once). */
+  static void serve(Listener listener) {
+    Net.runServer(
+        listener,
+        conn -> Flow.copy(conn, conn),
+        // A person at nc may think for longer than the default read limit (60 s).
+        ServerOptions.defaults().withMaxConnections(100).withReadTimeout(Duration.ofMinutes(10)));
+  }
+
   public static void main(String[] args) {
-    int clients = args.length > 0 ? Integer.parseInt(args[0]) : 4;
-    int messages = args.length > 1 ? Integer.parseInt(args[1]) : 3;
-    Eio.run(env -> run(env, clients, messages, env.stdout()));
+    int code =
+        ServeUntilStopped.main(
+            args,
+            "echo server",
+            PORT,
+            "usage: EchoServer [clients] [messages]   (scripted clients; defaults 4 and 3)\n"
+                + "       EchoServer --serve [port]         (serves until Ctrl-C; default port "
+                + PORT
+                + ")",
+            EchoServer::serve,
+            a -> {
+              int clients = a.length > 0 ? count("clients", a[0]) : 4;
+              int messages = a.length > 1 ? count("messages", a[1]) : 3;
+              Eio.run(env -> run(env, clients, messages, env.stdout()));
+            });
+    if (code != 0) {
+      System.exit(code);
+    }
+  }
+
+  private static int count(String what, String arg) {
+    try {
+      int n = Integer.parseInt(arg);
+      if (n >= 1 && n <= 1000) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below, with the argument's name
+    }
+    throw new IllegalArgumentException(what + " must be a number in 1..1000, got '" + arg + "'");
   }
 
   /** Runs the server and {@code clients} clients; writes a report line per client to {@code out}. */

@@ -10,21 +10,25 @@ import dev.eio.io.TwoWay;
 import dev.eio.net.Listener;
 import dev.eio.net.Net;
 import dev.eio.parallel.DomainManager;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The multicore fib server experiment (the Quick start demo): a TCP server answering {@code fib
  * <n>} requests, each computed on a domain, loaded by 10 clients x 10 requests with one request
  * in flight per client, run with 1, 2, ... up to the number of cores in domains, and a table of
- * wall time, speedup, efficiency, requests/s, latency percentiles and the cores the process got.
+ * wall time, speedup, efficiency, requests/s, latency percentiles and the cores the process got;
+ * the same rows are drawn as a chart in {@value #CHART} ({@link FibServerChart}).
  *
  * <p><b>Guarantees.</b> Each row runs in a switch of its own that owns everything the row uses:
  * the {@link DomainManager} with that row's number of domains, the listening socket, the accept
@@ -40,8 +44,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * error: <reason>\n}.
  *
  * <pre>{@code
- * mvn -q -Pdemo package                                       # the defaults
- * mvn -q -Pdemo package -Ddemo.args="--n 25 --clients 4 --requests 5 --domains 2"
+ * ./eio-run FibServer                                     # the defaults
+ * ./eio-run FibServer --n 25 --clients 4 --requests 5 --domains 2
+ * ./eio-run FibServer --serve 7009                        # until Ctrl-C; nc 127.0.0.1 7009
  * }</pre>
  */
 public final class FibServer {
@@ -50,6 +55,12 @@ public final class FibServer {
 
   /** The longest request line accepted, in bytes before its newline. */
   public static final int MAX_LINE = 64;
+
+  /** The port of {@code --serve} without a port. */
+  static final int PORT = 7009;
+
+  /** Where the chart of the table goes without {@code --chart}. */
+  static final String CHART = "target/fib-server.svg";
 
   private FibServer() {}
 
@@ -173,6 +184,7 @@ public final class FibServer {
     return String.join(
         "\n",
         "usage: FibServer [--n N] [--clients C] [--requests R] [--domains D] [--port P]",
+        "                 [--chart FILE | --no-chart]",
         "",
         "Runs a TCP server on 127.0.0.1 that answers 'fib <n>' lines, each computed on a domain,",
         "and a load generator: C clients, each sending R requests 'fib N' one at a time. The load",
@@ -186,7 +198,15 @@ public final class FibServer {
         "  --domains D    the last row's number of domains (default " + d.maxDomains()
             + ", the number of cores)",
         "  --port P       the server's port; 0 picks any free port (default " + d.port() + ")",
+        "  --chart FILE   draws the table (speedup, requests/s) in an SVG file (default " + CHART
+            + ")",
+        "  --no-chart     draws no chart",
         "  --help         prints this text",
+        "",
+        "usage: FibServer --serve [P]",
+        "",
+        "Serves 'fib <n>' lines on 127.0.0.1:P (default " + PORT + ") on a domain per core until",
+        "Ctrl-C: try 'nc 127.0.0.1 " + PORT + "' and type 'fib 30'.",
         "",
         "Columns: speedup = wall time on 1 domain / wall time; efficiency = speedup / domains;",
         "p50 and p99 are request latencies seen by the clients; cores busy = CPU time of this",
@@ -211,8 +231,15 @@ public final class FibServer {
       return 0;
     }
     Options o;
+    Path chart;
     try {
-      o = Options.parse(args);
+      OptionalInt serve = ServeUntilStopped.port(args, PORT);
+      if (serve.isPresent()) {
+        return ServeUntilStopped.untilCtrlC("fib server", serve.getAsInt(), FibServer::serveOnAllCores);
+      }
+      List<String> rest = new ArrayList<>(Arrays.asList(args));
+      chart = chartPath(rest);
+      o = Options.parse(rest.toArray(String[]::new));
     } catch (IllegalArgumentException e) {
       err.println("error: " + e.getMessage());
       err.println(usage());
@@ -229,7 +256,47 @@ public final class FibServer {
     }
     out.println();
     out.print(table(rows));
+    if (chart != null) {
+      try {
+        FibServerChart.write(rows, chart);
+        out.println("chart: " + chart + " (speedup and requests/s against domains)");
+      } catch (IOException e) {
+        err.println("error: cannot write the chart " + chart + ": " + e.getMessage());
+        return 1;
+      }
+    }
     return 0;
+  }
+
+  /**
+   * Takes {@code --chart FILE} or {@code --no-chart} out of {@code args}: the SVG file to draw the
+   * table in ({@value #CHART} by default), or null for none.
+   */
+  static Path chartPath(List<String> args) {
+    Path chart = Path.of(CHART);
+    for (int i = 0; i < args.size(); ) {
+      String arg = args.get(i);
+      if (arg.equals("--no-chart")) {
+        args.remove(i);
+        chart = null;
+      } else if (arg.equals("--chart") || arg.startsWith("--chart=")) {
+        args.remove(i);
+        String file = arg.startsWith("--chart=") ? arg.substring("--chart=".length()) : null;
+        if (file == null) {
+          if (i == args.size()) {
+            throw new IllegalArgumentException("--chart needs a file name");
+          }
+          file = args.remove(i);
+        }
+        if (file.isBlank()) {
+          throw new IllegalArgumentException("--chart needs a file name");
+        }
+        chart = Path.of(file);
+      } else {
+        i++;
+      }
+    }
+    return chart;
   }
 
   /**
@@ -380,6 +447,13 @@ public final class FibServer {
             listener.acceptFork(sw, conn -> handle(conn, domains), null);
           }
         });
+  }
+
+  /** Serves fib requests on {@code listener} with one domain per core until cancelled. */
+  static void serveOnAllCores(Listener listener) {
+    Switch.run(
+        "fib-domains",
+        sw -> serve(listener, DomainManager.create(sw, DomainManager.defaultDomains())));
   }
 
   /** Answers requests on one connection until the client ends it. */

@@ -18,7 +18,7 @@ import org.slf4j.MDC;
  * shows up in every log line of every fiber the request forks, because eio carries the MDC into
  * forks (through Micrometer's context-propagation). Metrics are printed at the end.
  *
- * <p>Run: {@code mvn -q -Pdemo package -Ddemo.main=dev.eio.examples.ObservedService}
+ * <p>Run: {@code ./eio-run ObservedService}
  */
 public final class ObservedService {
   private static final Logger log = LoggerFactory.getLogger(ObservedService.class);

@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * generator order, so the primes found are exactly the first ones from the start; the pipeline
  * ends when the generator does, after every item pulled has been consumed.
  *
- * <p>Run: {@code mvn -q -Pdemo package -Ddemo.main=dev.eio.examples.ParAny} (optional arguments:
+ * <p>Run: {@code ./eio-run ParAny} (optional arguments:
  * how many primes to find, default 2000; the start, default 100000000000; items in flight at
  * most, default 256).
  */

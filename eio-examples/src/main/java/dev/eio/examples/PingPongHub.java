@@ -20,7 +20,7 @@ import java.util.stream.IntStream;
  * because every fiber does (the workers stop once all their clients have left), not because
  * anything is killed; it needs no sleeps or timeouts.
  *
- * <p>Run: {@code mvn -q -Pdemo package -Ddemo.main=dev.eio.examples.PingPongHub} (optional
+ * <p>Run: {@code ./eio-run PingPongHub} (optional
  * arguments: workers, clients, pings per client and worker; default 3 4 5).
  */
 public final class PingPongHub {

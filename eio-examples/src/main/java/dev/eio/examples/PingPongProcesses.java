@@ -27,7 +27,7 @@ import java.util.stream.IntStream;
  * stream ends (the parent closed the hub to new parties and every client left), and no worker JVM
  * is left when the switch returns. Compare {@link PingPongHub}, the same protocol in one JVM.
  *
- * <p>Run: {@code mvn -q -Pdemo package -Ddemo.main=dev.eio.examples.PingPongProcesses} (optional
+ * <p>Run: {@code ./eio-run PingPongProcesses} (optional
  * arguments: hubs, clients, pings per client and hub; default 2 3 5). Each hub costs a JVM start.
  */
 public final class PingPongProcesses {

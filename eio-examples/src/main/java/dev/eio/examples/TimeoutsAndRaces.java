@@ -23,7 +23,7 @@ import java.util.Optional;
  * the real clock and on a {@link dev.eio.VirtualClock} (its test runs hours of virtual time in
  * milliseconds and checks each step's exact time).
  *
- * <p>Run: {@code mvn -q -Pdemo package -Ddemo.main=dev.eio.examples.TimeoutsAndRaces} (optional
+ * <p>Run: {@code ./eio-run TimeoutsAndRaces} (optional
  * argument: the time unit in milliseconds, default 100: the fast source takes 1 unit, the slow
  * one 50, the time limit is 3).
  */

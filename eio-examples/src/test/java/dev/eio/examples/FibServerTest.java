@@ -16,16 +16,21 @@ import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.Timeout;
 
 @Timeout(30)
 class FibServerTest {
   /** The CI parameters: tiny, so the test takes a second. */
-  private static final String[] SMALL = {"--n", "20", "--clients", "2", "--requests", "3", "--domains", "2"};
+  private static final String[] SMALL = {
+    "--n", "20", "--clients", "2", "--requests", "3", "--domains", "2", "--no-chart"
+  };
 
   private record Output(int code, String out, String err) {}
 
@@ -90,6 +95,38 @@ class FibServerTest {
     assertEquals("1.00", rows.get(0)[2], "the first row is the baseline");
     // progress: one line per row, each with all its requests
     assertEquals(2, o.out().lines().filter(l -> l.contains("6 requests in")).count(), o.out());
+  }
+
+  @Test
+  void theChartShowsEveryRowOfTheTable(@TempDir Path dir) throws Exception {
+    Path svg = dir.resolve("charts/fib.svg");
+    Output o = run("--n", "20", "--clients", "2", "--requests", "3", "--domains", "3", "--chart", svg.toString());
+    assertEquals(0, o.code(), o.err());
+    assertTrue(o.out().endsWith("chart: " + svg + " (speedup and requests/s against domains)\n"), o.out());
+    String doc = Files.readString(svg);
+    assertTrue(doc.startsWith("<?xml") && doc.strip().endsWith("</svg>"), doc.substring(0, 100));
+    assertTrue(doc.contains("speedup") && doc.contains("requests/s"), "axis and legend text");
+    // The same figures as the table: one data row per domain count, drawn from the table's rows.
+    List<FibServer.Row> rows =
+        List.of(
+            new FibServer.Row(1, 4_000_000_000L, 100, 1, 2, 3),
+            new FibServer.Row(2, 2_000_000_000L, 100, 1, 2, 3));
+    var plot = FibServerChart.chart(rows).getXYPlot();
+    assertEquals(2.0, plot.getDataset(0).getYValue(0, 1), 1e-9, "speedup on 2 domains");
+    assertEquals(2.0, plot.getDataset(0).getYValue(1, 1), 1e-9, "the ideal on 2 domains");
+    assertEquals(50.0, plot.getDataset(1).getYValue(0, 1), 1e-9, "requests/s on 2 domains");
+  }
+
+  @Test
+  void chartFlagsAreTakenOutOfTheArguments() {
+    List<String> args = new ArrayList<>(List.of("--n", "3", "--chart=a.svg", "--domains", "1"));
+    assertEquals(Path.of("a.svg"), FibServer.chartPath(args));
+    assertEquals(List.of("--n", "3", "--domains", "1"), args);
+    assertNull(FibServer.chartPath(new ArrayList<>(List.of("--no-chart"))));
+    assertEquals(Path.of(FibServer.CHART), FibServer.chartPath(new ArrayList<>()));
+    Output o = run("--chart");
+    assertEquals(2, o.code());
+    assertTrue(o.err().startsWith("error: --chart needs a file name\nusage: FibServer"), o.err());
   }
 
   @Test
@@ -202,7 +239,7 @@ class FibServerTest {
     try (ServerSocket probe = new ServerSocket(0)) {
       port = probe.getLocalPort();
     }
-    Output o = run("--n", "10", "--clients", "3", "--requests", "2", "--domains", "2", "--port", String.valueOf(port));
+    Output o = run("--n", "10", "--clients", "3", "--requests", "2", "--domains", "2", "--port", String.valueOf(port), "--no-chart");
     assertEquals(0, o.code(), o.err());
     assertEquals(2, tableRows(o.out()).size(), o.out());
     assertThrows(
