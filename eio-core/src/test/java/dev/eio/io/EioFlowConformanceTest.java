@@ -170,15 +170,19 @@ class EioFlowConformanceTest {
   /**
    * flow.md, "Opening a FIFO with no writer should not block, but reading from it will wait for
    * the writer". The JDK opens files with a blocking {@code open(2)}, so here opening a FIFO for
-   * reading waits until a writer attaches; the read then gets the writer's bytes. The test keeps
-   * Eio's bytes and checks the order we guarantee: the writer attaches, then the read succeeds.
+   * reading waits until a writer attaches (cancellably, see below); the read then gets the
+   * writer's bytes. The test keeps Eio's bytes and checks the order we guarantee: the writer
+   * attaches, then the read succeeds.
    */
   @Test
   @EnabledOnOs({OS.LINUX, OS.MAC})
   void readingAFifoGetsTheWritersBytes() throws Exception {
     Process mk = new ProcessBuilder("mkfifo", dir.resolve("fifo").toString()).start();
     assertEquals(0, mk.waitFor());
-    Dir cwd = Dir.of(dir);
+    readingAFifoGetsTheWritersBytesAt(Dir.of(dir));
+  }
+
+  private static void readingAFifoGetsTheWritersBytesAt(Dir cwd) {
     List<String> trace = new CopyOnWriteArrayList<>();
     Fiber.both(
         () ->
@@ -196,6 +200,75 @@ class EioFlowConformanceTest {
               });
         });
     assertEquals(List.of("Attaching writer", "Read: \"hi\""), trace);
+  }
+
+  /**
+   * flow.md, "Opening a FIFO with no writer should not block": ours waits in the open, but
+   * cancellably (the JDK's open cannot be interrupted, so a helper thread does it). A safety
+   * thread attaches the other end if the test is not done within 10 s (as Awaitility's bound
+   * elsewhere), so that an open that cannot be cancelled fails the check instead of hanging.
+   */
+  @Test
+  @EnabledOnOs({OS.LINUX, OS.MAC})
+  void openingAFifoWithoutWriterCanBeCancelled() throws Exception {
+    Path fifo = dir.resolve("fifo");
+    assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+    Dir cwd = Dir.of(dir);
+    java.util.concurrent.atomic.AtomicBoolean opened = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+    Thread safety =
+        Thread.ofPlatform()
+            .daemon()
+            .start(
+                () -> {
+                  try {
+                    if (!done.await(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                      released.set(true);
+                      java.nio.channels.FileChannel.open(
+                              fifo,
+                              java.nio.file.StandardOpenOption.READ,
+                              java.nio.file.StandardOpenOption.WRITE)
+                          .close();
+                    }
+                  } catch (Exception ignored) {
+                    // the test failed anyway
+                  }
+                });
+    try {
+      String v =
+          Fiber.first(
+              () ->
+                  cwd.withOpenIn(
+                      "fifo",
+                      r -> {
+                        opened.set(true);
+                        return "opened";
+                      }),
+              () -> {
+                dev.eio.Cancel.protect(
+                    () ->
+                        org.awaitility.Awaitility.await()
+                            .pollDelay(java.time.Duration.ofMillis(100))
+                            .until(() -> true));
+                return "cancelled";
+              });
+      assertEquals("cancelled", v);
+      assertFalse(released.get(), "the cancelled open returned only once a writer attached");
+      assertFalse(opened.get(), "the open ran on after its fiber was cancelled");
+    } finally {
+      done.countDown();
+      safety.join();
+    }
+    // Nothing is left blocked in an open (it would take the next writer's bytes), and the FIFO
+    // still works: a reader and a writer meet.
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(10))
+        .until(
+            () ->
+                Thread.getAllStackTraces().keySet().stream()
+                    .noneMatch(t -> t.getName().equals("eio-fifo-open")));
+    readingAFifoGetsTheWritersBytesAt(cwd);
   }
 
   /**
