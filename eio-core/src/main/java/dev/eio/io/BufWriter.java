@@ -325,7 +325,8 @@ public final class BufWriter implements AutoCloseable {
 
   /**
    * Returns once every byte written before this call has been accepted by the sink, writing the
-   * buffer itself when there is no running flusher to do it.
+   * buffer itself when there is no running flusher to do it; that holds even if another fiber
+   * closes the writer meanwhile.
    *
    * @throws dev.eio.Cancelled when cancelled while waiting
    * @throws RuntimeException the failure of this or an earlier sink write
@@ -342,10 +343,12 @@ public final class BufWriter implements AutoCloseable {
     while (true) {
       lock.lock();
       try {
-        checkUsable();
+        // Done before anything else: bytes the sink accepted stay flushed even if another fiber
+        // closed the writer (or a later batch failed) while this flush waited.
         if (flushed >= target) {
           return;
         }
+        checkUsable();
         if (flusherRunning) {
           awaitFlusher();
           continue;

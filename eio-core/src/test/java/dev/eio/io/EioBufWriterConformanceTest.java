@@ -536,6 +536,7 @@ class EioBufWriterConformanceTest {
   @Test
   void aFlushWaitingAtCloseSucceeds() {
     CountingSink flow = new CountingSink(true);
+    AtomicReference<Thread> child = new AtomicReference<>();
     Switch.run(
         sw ->
             BufWriter.with(
@@ -544,10 +545,16 @@ class EioBufWriterConformanceTest {
                   sw.fork(
                       () -> {
                         t.writeString("foo");
+                        child.set(Thread.currentThread());
                         t.flush();
                         trace.add("Flush succeeded");
                       });
                   flow.entered.await();
+                  // As in Eio, the child is waiting in its flush before the body returns (a flush
+                  // called after the close would be refused: the writer is closed).
+                  Awaitility.await()
+                      .pollInterval(java.time.Duration.ofMillis(1))
+                      .until(() -> child.get() != null && child.get().getState() == Thread.State.WAITING);
                   trace.add("with_flow returning; t should be closed but not aborted");
                   flow.release.resolve(null);
                 }));
