@@ -189,4 +189,77 @@ class ConformanceBugsStressTest {
       assertFalse(started.get(), "a fiber forked by a daemon being stopped ran");
     }
   }
+  /**
+   * Eio buf_write.md, "We still flush the output on error", with a random amount of work between
+   * the write and the failure: the bytes reach the sink every time (they were dropped whenever
+   * the failure cancelled the flusher before it ran).
+   */
+  @Test
+  void aFailedWithBodysBytesAlwaysReachTheSink() {
+    java.util.Random random = new java.util.Random(21);
+    int lost = 0;
+    for (int it = 0; it < ITERATIONS; it++) {
+      dev.eio.io.BufferSink sink = dev.eio.io.Flow.bufferSink();
+      int spin = random.nextInt(3) == 0 ? 0 : random.nextInt(20_000);
+      IllegalStateException e =
+          assertThrows(
+              IllegalStateException.class,
+              () ->
+                  BufWriter.with(
+                      sink,
+                      w -> {
+                        w.writeString("foo");
+                        long x = 0;
+                        for (int k = 0; k < spin; k++) {
+                          x += k;
+                        }
+                        throw new IllegalStateException("Simulated error " + x);
+                      }));
+      assertTrue(e.getMessage().startsWith("Simulated error"));
+      if (!sink.toString().equals("foo")) {
+        lost++;
+      }
+    }
+    assertEquals(0, lost, "runs whose failed body's bytes never reached the sink");
+  }
+
+  /**
+   * Eio buf_write.md, "And with with_flow": a sink failure that another fiber's flush saw first
+   * still fails {@code BufWriter.with} (it returned normally when the other fiber won the race).
+   */
+  @Test
+  void aSinkFailureAlwaysReachesTheWith() {
+    int silent = 0;
+    for (int it = 0; it < ITERATIONS; it++) {
+      boolean[] thrown = {false};
+      try {
+        Switch.run(
+            sw ->
+                BufWriter.with(
+                    src -> {
+                      throw new IllegalStateException("Simulated IO error");
+                    },
+                    w -> {
+                      Promise<Void> wrote = Promise.create();
+                      sw.fork(
+                          () -> {
+                            w.writeString("foo");
+                            wrote.resolve(null);
+                            try {
+                              w.flush();
+                            } catch (IllegalStateException expected) {
+                              // the other side of the race
+                            }
+                          });
+                      wrote.await();
+                    }));
+      } catch (IllegalStateException e) {
+        thrown[0] = e.getMessage().equals("Simulated IO error");
+      }
+      if (!thrown[0]) {
+        silent++;
+      }
+    }
+    assertEquals(0, silent, "runs where BufWriter.with returned although its sink failed");
+  }
 }

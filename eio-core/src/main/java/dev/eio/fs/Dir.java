@@ -1,10 +1,12 @@
 package dev.eio.fs;
 
+import dev.eio.Cancel;
 import dev.eio.Switch;
 import dev.eio.internal.Interrupts;
 import dev.eio.internal.fs.Beneath;
 import dev.eio.internal.fs.Beneath.Last;
 import dev.eio.internal.fs.Beneath.Walk;
+import dev.eio.internal.fs.FifoOpen;
 import dev.eio.internal.fs.WalkException;
 import dev.eio.io.BufReader;
 import java.io.IOException;
@@ -571,10 +573,33 @@ public final class Dir {
    * directory the walk holds.
    */
   private FileChannel open(String path, Set<OpenOption> options) {
-    try (Walk w = walk(path, "path", Last.FOLLOW)) {
-      return FileChannel.open(w.self(), options);
+    try {
+      try (Walk w = walk(path, "path", Last.FOLLOW)) {
+        if (!FifoOpen.isFifo(w.self())) {
+          return FileChannel.open(w.self(), options);
+        }
+      }
+      // open(2) of a FIFO waits for its other end, and no interrupt ends that wait.
+      return FifoOpen.open(
+          () -> openWalked(path, options),
+          // The release runs in the cancelled fiber, whose walk would refuse to start otherwise.
+          () ->
+              Cancel.protect(
+                  () ->
+                      openWalked(
+                          path,
+                          Set.of(
+                              StandardOpenOption.READ,
+                              StandardOpenOption.WRITE,
+                              LinkOption.NOFOLLOW_LINKS))));
     } catch (IOException e) {
       throw error(e, path);
+    }
+  }
+
+  private FileChannel openWalked(String path, Set<? extends OpenOption> options) throws IOException {
+    try (Walk w = walk(path, "path", Last.FOLLOW)) {
+      return FileChannel.open(w.self(), options);
     }
   }
 
@@ -655,7 +680,11 @@ public final class Dir {
 
   // ------------------------------------------------------------------ open files
 
-  /** Opens file {@code path} for reading; it is closed when {@code sw} ends. */
+  /**
+   * Opens file {@code path} for reading; it is closed when {@code sw} ends. Opening a FIFO waits
+   * until a writer opens it (on a helper thread, so the wait is cancellable and holds no carrier
+   * thread); reads then wait for the writer's bytes.
+   */
   public FileIn openIn(Switch sw, String path) {
     if (sw == null) {
       throw new NullPointerException("sw");
@@ -665,7 +694,10 @@ public final class Dir {
     return new FileIn(sw, ch, path);
   }
 
-  /** Opens file {@code path} for writing as {@code create} says; closed when {@code sw} ends. */
+  /**
+   * Opens file {@code path} for writing as {@code create} says; closed when {@code sw} ends.
+   * Opening a FIFO waits, cancellably, until a reader opens it, as {@link #openIn} does.
+   */
   public FileOut openOut(Switch sw, String path, Create create) {
     if (sw == null) {
       throw new NullPointerException("sw");

@@ -7,6 +7,9 @@ import dev.eio.internal.Interrupts;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -77,7 +80,9 @@ public final class BufWriter implements AutoCloseable {
   private boolean busy; // a batch is being written to the sink
   private boolean closed;
   private Throwable failure;
-  private boolean failureReported;
+  // The threads the failure was thrown to: close() throws it to any other, so the owner closing
+  // the writer learns that bytes were lost even when another fiber's flush saw the failure first.
+  private final Set<Thread> failureReportedTo = Collections.newSetFromMap(new WeakHashMap<>());
   private boolean flusherRunning;
   private int waitingForFlusher; // writers blocked until the flusher takes or sends the buffer
   // Writers between entering write and holding the lock: one parked on the lock (the flusher
@@ -146,8 +151,10 @@ public final class BufWriter implements AutoCloseable {
 
   /**
    * Runs {@code body} with a writer over {@code sink} (with a flusher fiber in a switch of its
-   * own) and closes it, flushing, when the body returns. When the body fails, the failure is
-   * rethrown and unflushed bytes are dropped.
+   * own) and closes it, flushing, when the body returns. When the body fails, what it wrote is
+   * still flushed and its failure rethrown (a failure of that flush attached as suppressed); when
+   * it is cancelled, unflushed bytes are dropped. A failed sink write is thrown from here even if
+   * another fiber's {@code flush} saw it first.
    */
   public static void with(Sink sink, Body body) {
     if (sink == null) {
@@ -160,7 +167,22 @@ public final class BufWriter implements AutoCloseable {
         "buf-writer",
         sw -> {
           BufWriter w = of(sw, sink);
-          body.run(w);
+          try {
+            body.run(w);
+          } catch (Throwable t) {
+            // As Eio's with_flow: what a failed body wrote is still sent (whether the flusher had
+            // sent it already depended on timing), but not what a cancelled body wrote.
+            if (!(t instanceof Cancelled) && !Fiber.isCancelled()) {
+              try {
+                w.close();
+              } catch (Throwable f) {
+                if (f != t) {
+                  t.addSuppressed(f);
+                }
+              }
+            }
+            throw t;
+          }
           w.close();
         });
   }
@@ -303,7 +325,8 @@ public final class BufWriter implements AutoCloseable {
 
   /**
    * Returns once every byte written before this call has been accepted by the sink, writing the
-   * buffer itself when there is no running flusher to do it.
+   * buffer itself when there is no running flusher to do it; that holds even if another fiber
+   * closes the writer meanwhile.
    *
    * @throws dev.eio.Cancelled when cancelled while waiting
    * @throws RuntimeException the failure of this or an earlier sink write
@@ -320,10 +343,12 @@ public final class BufWriter implements AutoCloseable {
     while (true) {
       lock.lock();
       try {
-        checkUsable();
+        // Done before anything else: bytes the sink accepted stay flushed even if another fiber
+        // closed the writer (or a later batch failed) while this flush waited.
         if (flushed >= target) {
           return;
         }
+        checkUsable();
         if (flusherRunning) {
           awaitFlusher();
           continue;
@@ -339,7 +364,9 @@ public final class BufWriter implements AutoCloseable {
    * Flushes, then closes the writer (later writes throw {@link IllegalStateException}) and stops
    * its flusher. Closing again does nothing. Does not close the sink.
    *
-   * @throws RuntimeException the failure of a sink write not reported before
+   * @throws RuntimeException the failure of a sink write, unless it was already thrown to the
+   *     calling thread (so that try-with-resources does not see it twice): a writer whose bytes
+   *     were lost never closes silently for its owner, even when another fiber saw the failure
    */
   @Override
   public void close() {
@@ -351,7 +378,7 @@ public final class BufWriter implements AutoCloseable {
       if (failure != null) {
         closed = true;
         changed.signalAll();
-        if (!failureReported) {
+        if (!failureReportedTo.contains(Thread.currentThread())) {
           throwFailure();
         }
         return;
@@ -389,11 +416,11 @@ public final class BufWriter implements AutoCloseable {
       // switch that owns the flusher) gets its own, so the timeout is not taken for a failure;
       // to anyone else this is a broken writer.
       Interrupts.check();
-      failureReported = true;
+      failureReportedTo.add(Thread.currentThread());
       throw new IllegalStateException(
           "BufWriter unusable: a write to the sink was cancelled part-way", c);
     }
-    failureReported = true;
+    failureReportedTo.add(Thread.currentThread());
     if (f instanceof Error e) {
       throw e;
     }
