@@ -69,10 +69,12 @@ public final class Connection implements TwoWay, AutoCloseable {
   // The socket adaptor's stream, created on first use: its reads honour SO_TIMEOUT, and its
   // available() tells awaitInput's callers how many bytes a read can take without blocking.
   private InputStream adaptorIn;
-  // The byte awaitInput took to learn that input had arrived, not yet handed to read; NONE when
-  // there is none. Only the reading fiber touches it.
-  private int pending = NONE;
-  private static final int NONE = -1;
+  // The bytes awaitInput read to learn that input had arrived, not yet handed to read; null when
+  // there are none. Only the reading fiber touches it.
+  private ByteBuffer kept;
+  // How much a wait reads: a small request in one read, as a buffer of the caller's would take
+  // it, for about half a kilobyte held while the connection is idle (ADR 35).
+  private static final int KEEP = 512;
 
   // A server's limits (ServerOptions), set before its handler runs; 0: none. The deadlines are
   // System.nanoTime() values of the read or write blocked now (0: none), which the server's timer
@@ -115,8 +117,8 @@ public final class Connection implements TwoWay, AutoCloseable {
     if (!dst.hasRemaining()) {
       return 0;
     }
-    if (pending != NONE) {
-      return readPending(dst);
+    if (kept != null) {
+      return readKept(dst);
     }
     // Checking first keeps a cancelled fiber from starting the read: the JDK would close the
     // socket at once.
@@ -142,50 +144,72 @@ public final class Connection implements TwoWay, AutoCloseable {
   }
 
   /**
-   * Waits until the peer has sent bytes (or shut down its side), without holding a buffer while
-   * it waits: a server that takes a buffer from a pool only after this call keeps an idle
-   * connection down to its socket, its fiber and a few small objects (B5 hold, ADR 35).
+   * Waits until the peer has sent bytes (or shut down its side), without the caller's buffer: a
+   * server that takes a buffer from a pool only after this call keeps an idle connection down to
+   * its socket, its fiber, a few small objects and this wait's own half kilobyte (B5 hold, ADR
+   * 35).
    *
-   * <p>It returns at once when bytes are ready. Otherwise it waits by reading a single byte,
-   * which it keeps for the next {@link #read}; that read returns it with whatever else is ready
-   * without blocking (on TCP; on a Unix domain socket, whose readiness the JDK does not report,
-   * that read returns the one byte). It is cancelled, times out and fails as {@link #read} does.
+   * <p>It reads up to 512 bytes into a buffer of its own and keeps them for the next {@link
+   * #read}s, which hand them over first; when the wait filled its buffer, the read that empties
+   * it also takes whatever else is ready, without blocking (on TCP; on a Unix domain socket,
+   * whose readiness the JDK does not report, it returns the kept bytes alone). It is cancelled,
+   * times out and fails as {@link #read} does.
+   *
+   * <pre>{@code
+   * while (conn.awaitInput()) {
+   *   ByteBuffer buf = pool.take();
+   *   try {
+   *     conn.read(buf); // does not block
+   *     conn.write(buf.flip());
+   *   } finally {
+   *     pool.give(buf.clear());
+   *   }
+   * }
+   * }</pre>
    *
    * @return true when a read will return bytes at once, false at end of input (a read then
    *     returns {@code -1})
    */
   public boolean awaitInput() {
-    if (pending != NONE) {
+    if (kept != null) {
       return true;
     }
-    if (available() > 0) {
-      return true;
-    }
-    ByteBuffer one = ByteBuffer.allocate(1);
-    if (read(one) < 0) {
+    ByteBuffer k = ByteBuffer.allocate(KEEP);
+    if (read(k) < 0) {
       return false;
     }
-    pending = one.get(0) & 0xff;
+    kept = k.flip();
     return true;
   }
 
-  /** Hands over the byte awaitInput kept, plus what else is ready, without blocking. */
-  private int readPending(ByteBuffer dst) {
-    dst.put((byte) pending);
-    pending = NONE;
+  /** Hands over the bytes awaitInput kept, then what else is ready if it filled them; never blocks. */
+  private int readKept(ByteBuffer dst) {
+    ByteBuffer k = kept;
+    int n = Math.min(k.remaining(), dst.remaining());
+    dst.put(dst.position(), k, k.position(), n);
+    dst.position(dst.position() + n);
+    k.position(k.position() + n);
+    if (k.hasRemaining()) {
+      return n;
+    }
+    kept = null;
+    // A wait that did not fill its buffer took everything the socket held at that moment.
+    if (k.limit() < KEEP || !dst.hasRemaining()) {
+      return n;
+    }
     int ready = available();
-    if (ready <= 0 || !dst.hasRemaining()) {
-      return 1;
+    if (ready <= 0) {
+      return n;
     }
     ByteBuffer window = dst.slice().limit(Math.min(ready, dst.remaining()));
     try {
       // As many bytes as the kernel holds for us, at most: the read cannot block.
-      int n = channel.read(window);
-      if (n > 0) {
-        dst.position(dst.position() + n);
-        return 1 + n;
+      int m = channel.read(window);
+      if (m > 0) {
+        dst.position(dst.position() + m);
+        return n + m;
       }
-      return 1;
+      return n;
     } catch (IOException e) {
       throw error(e);
     }
@@ -420,8 +444,8 @@ public final class Connection implements TwoWay, AutoCloseable {
   /** The socket channel, which {@link dev.eio.io.Flow#copy} may use directly. */
   @Override
   public Optional<ReadableByteChannel> readableChannel() {
-    // Reads that bypass read() would escape its time limits, or miss awaitInput's byte.
-    return readTimeoutMillis > 0 || readLimitNanos > 0 || pending != NONE
+    // Reads that bypass read() would escape its time limits, or miss awaitInput's bytes.
+    return readTimeoutMillis > 0 || readLimitNanos > 0 || kept != null
         ? Optional.empty()
         : Optional.of(channel);
   }

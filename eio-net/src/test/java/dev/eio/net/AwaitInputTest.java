@@ -56,7 +56,7 @@ class AwaitInputTest {
   }
 
   @Test
-  void aReadAfterWaitingReturnsTheKeptByteWithTheRestThatArrived() {
+  void aReadAfterWaitingReturnsTheKeptBytes() {
     withPair(
         (client, server) -> {
           Switch.run(
@@ -65,10 +65,30 @@ class AwaitInputTest {
                 client.write("hello".getBytes(UTF_8)); // one segment on loopback
                 assertTrue(ready.await());
               });
-          assertTrue(server.awaitInput()); // the kept byte is still there: no wait, no read
+          assertTrue(server.awaitInput()); // the kept bytes are still there: no wait, no read
+          ByteBuffer two = ByteBuffer.allocate(2);
+          assertEquals(2, server.read(two));
           ByteBuffer dst = ByteBuffer.allocate(64);
-          assertEquals(5, server.read(dst));
-          assertEquals("hello", new String(dst.array(), 0, 5, UTF_8));
+          assertEquals(3, server.read(dst));
+          assertEquals("he" + "llo", new String(two.array(), UTF_8) + new String(dst.array(), 0, 3, UTF_8));
+        });
+  }
+
+  @Test
+  void aReadThatEmptiesAFullWaitTakesTheRestThatArrivedWithoutBlocking() {
+    withPair(
+        (client, server) -> {
+          byte[] data = new byte[2000];
+          new Random(3).nextBytes(data);
+          Switch.run(
+              sw -> {
+                Promise<Boolean> ready = waitingFor(sw, server);
+                client.write(data); // one segment on loopback: all of it there when the wait wakes
+                assertTrue(ready.await());
+              });
+          ByteBuffer dst = ByteBuffer.allocate(4096);
+          assertEquals(2000, server.read(dst));
+          assertArrayEquals(data, java.util.Arrays.copyOf(dst.array(), 2000));
         });
   }
 
@@ -87,14 +107,14 @@ class AwaitInputTest {
   }
 
   @Test
-  void aCopyAfterWaitingDoesNotBypassTheKeptByte() {
+  void aCopyAfterWaitingDoesNotBypassTheKeptBytes() {
     withPair(
         (client, server) -> {
           byte[] data = new byte[100_000];
           new Random(7).nextBytes(data);
           Switch.run(
               sw -> {
-                // Bytes already there need no kept byte: write only once the wait reads one.
+                // Write only once the wait blocks, so that its read returns part of the data, kept.
                 Promise<Boolean> ready = waitingFor(sw, server);
                 sw.fork(
                     () -> {
@@ -102,7 +122,7 @@ class AwaitInputTest {
                       client.shutdown(ShutdownCommand.SEND);
                     });
                 assertTrue(ready.await());
-                assertTrue(server.readableChannel().isEmpty(), "a direct channel read would skip the kept byte");
+                assertTrue(server.readableChannel().isEmpty(), "a direct channel read would skip the kept bytes");
                 ByteArrayOutputStream got = new ByteArrayOutputStream();
                 Flow.copy(server, Flow.sink(got));
                 assertArrayEquals(data, got.toByteArray());
