@@ -1,22 +1,21 @@
 package dev.eio;
 
-import static dev.eio.internal.ChannelCore.RECEIVERS;
-import static dev.eio.internal.ChannelCore.SENDERS;
+import static dev.eio.internal.channel.ChannelCore.RECEIVERS;
+import static dev.eio.internal.channel.ChannelCore.SENDERS;
 
-import dev.eio.internal.ChannelCore;
-import dev.eio.internal.ChannelLock;
-import dev.eio.internal.ChannelNode;
-import dev.eio.internal.ChannelWaiter;
+import dev.eio.internal.channel.ChannelCore;
+import dev.eio.internal.channel.ChannelNode;
+import dev.eio.internal.channel.ChannelIterator;
+import dev.eio.internal.channel.ChannelWaiter;
+import dev.eio.internal.channel.Closed;
 import dev.eio.internal.Interrupts;
-import dev.eio.internal.SelectNode;
+import dev.eio.internal.channel.SelectNode;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -75,9 +74,6 @@ import java.util.function.Supplier;
  */
 public final class Channel<T> implements Iterable<T> {
   private static final AtomicLong IDS = new AtomicLong();
-  // Yields of a virtual thread before parking; measured in B2 (ADR 4): 2 cut rendezvous cost by
-  // about a third.
-  private static final int YIELDS = 2;
   // Spinning before yielding pays when the peer runs on another carrier and loses when it is
   // queued behind us on ours; a channel stops spinning after SPIN_MISSES_BEFORE_BACKOFF spins in
   // a row that missed a peer which then came during our yields (so it shared our carrier), and
@@ -90,22 +86,17 @@ public final class Channel<T> implements Iterable<T> {
   private static final long CENTURY = Duration.ofDays(36_525).toNanos();
 
   // Returned by pollLocked when there is nothing to take and the channel is open.
-  private static final Object EMPTY = new Object();
+  private static final Object EMPTY = ChannelCore.EMPTY;
   // Returned by offerLocked when the item cannot be accepted without waiting.
   private static final Object FULL = new Object();
-  // Returned by meetOrPublish when a receiver waiting in the slot took the item.
-  private static final Object HANDED_OVER = new Object();
+  private static final Object HANDED_OVER = ChannelCore.HANDED_OVER;
 
-  /** The closed state; as a node value it tells the woken fiber that the channel closed. */
-  private record Closed(Throwable cause) {}
-
-  private final long id = IDS.incrementAndGet(); // the order in which select locks channels
   private final int capacity; // Integer.MAX_VALUE when unbounded
-  // The lock, the rendezvous slot, the queues of blocked senders and receivers and the waiter
-  // to wake after unlocking: what every operation writes, in one object (ADR 17, ADR 19).
-  private final ChannelCore core = new ChannelCore();
+  // The lock, the rendezvous slot, the queues of blocked senders and receivers, the closed state
+  // and the waiter to wake after unlocking, in one object (ADR 17, ADR 19); its id is the order
+  // in which select locks channels.
+  private final ChannelCore core;
   private final ArrayDeque<Object> buffer; // guarded by core's lock
-  private Closed closed; // guarded by core's lock
   private volatile boolean closedForSend;
   // Unpaid spins in a row of the rendezvous waiters; written without the lock by the waiter that
   // spun (a heuristic: a lost update only delays the next adjustment). Kept out of core, whose
@@ -114,6 +105,7 @@ public final class Channel<T> implements Iterable<T> {
 
   private Channel(int capacity) {
     this.capacity = capacity;
+    this.core = new ChannelCore(IDS.incrementAndGet(), capacity == 0);
     this.buffer = new ArrayDeque<>(Math.min(capacity, 1024));
   }
 
@@ -179,7 +171,7 @@ public final class Channel<T> implements Iterable<T> {
     requireItem(item);
     ChannelWaiter w = null;
     if (capacity == 0) {
-      Object x = meetOrPublish(item);
+      Object x = core.meetOrPublish(item);
       if (x == HANDED_OVER) {
         return;
       }
@@ -189,25 +181,25 @@ public final class Channel<T> implements Iterable<T> {
     }
     boolean spin = w != null; // see SPIN_NANOS: the slot's waiter is the oldest
     if (w == null) {
-      lock();
+      core.lockFrozen();
       try {
         Object r = offerLocked(item);
         if (r == null) {
           return;
         }
         if (r instanceof Closed c) {
-          throw sendClosed(c);
+          throw c.sendFailure();
         }
         w = new ChannelWaiter(item);
         spin = capacity == 0 && core.isEmpty(SENDERS);
         core.add(SENDERS, w);
       } finally {
-        unlockAndWake();
+        core.unlockAndWake();
       }
     }
     ChannelNode won = awaitOrDequeue(w, SENDERS, spin);
     if (won.value instanceof Closed c) {
-      throw sendClosed(c);
+      throw c.sendFailure();
     }
   }
 
@@ -220,15 +212,15 @@ public final class Channel<T> implements Iterable<T> {
    */
   public boolean trySend(T item) {
     requireItem(item);
-    lock();
+    core.lockFrozen();
     try {
       Object r = offerLocked(item);
       if (r instanceof Closed c) {
-        throw sendClosed(c);
+        throw c.sendFailure();
       }
       return r == null;
     } finally {
-      unlockAndWake();
+      core.unlockAndWake();
     }
   }
 
@@ -242,7 +234,7 @@ public final class Channel<T> implements Iterable<T> {
   public T receive() {
     Object x = receiveOrClosed();
     if (x instanceof Closed c) {
-      throw receiveClosed(c);
+      throw c.receiveFailure();
     }
     @SuppressWarnings("unchecked")
     T item = (T) x;
@@ -257,17 +249,17 @@ public final class Channel<T> implements Iterable<T> {
    */
   public Optional<T> tryReceive() {
     Object x;
-    lock();
+    core.lockFrozen();
     try {
       x = pollLocked();
     } finally {
-      unlockAndWake();
+      core.unlockAndWake();
     }
     if (x == EMPTY) {
       return Optional.empty();
     }
     if (x instanceof Closed c) {
-      throw receiveClosed(c);
+      throw c.receiveFailure();
     }
     @SuppressWarnings("unchecked")
     T item = (T) x;
@@ -278,7 +270,7 @@ public final class Channel<T> implements Iterable<T> {
   private Object receiveOrClosed() {
     ChannelWaiter w = null;
     if (capacity == 0) {
-      Object x = meetOrPublish(null);
+      Object x = core.meetOrPublish(null);
       // No item is a ChannelWaiter: that class is internal (not exported to applications).
       if (x instanceof ChannelWaiter published) {
         w = published;
@@ -288,7 +280,7 @@ public final class Channel<T> implements Iterable<T> {
     }
     boolean spin = w != null; // see SPIN_NANOS: the slot's waiter is the oldest
     if (w == null) {
-      lock();
+      core.lockFrozen();
       try {
         Object x = pollLocked();
         if (x != EMPTY) {
@@ -298,55 +290,10 @@ public final class Channel<T> implements Iterable<T> {
         spin = capacity == 0 && core.isEmpty(RECEIVERS);
         core.add(RECEIVERS, w);
       } finally {
-        unlockAndWake();
+        core.unlockAndWake();
       }
     }
     return awaitOrDequeue(w, RECEIVERS, spin).value;
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // The rendezvous slot (ADR 19): a send or receive meets the one waiting peer, or waits as the
-  // only waiter, with one CAS and no lock.
-
-  /**
-   * Meets the complementary waiter in the slot, or publishes a waiter there: for a send ({@code
-   * item} not null) returns HANDED_OVER once a waiting receiver took the item, for a receive
-   * ({@code item} null) the item taken from a waiting sender; for either the waiter it published,
-   * or EMPTY when it must take the lock (the slot is queued, or a waiter of its own kind is there
-   * first and it must queue behind it).
-   */
-  private Object meetOrPublish(Object item) {
-    boolean sending = item != null;
-    ChannelWaiter w = null;
-    for (; ; ) {
-      ChannelNode s = core.slotNode();
-      if (s != null) {
-        // A waiting sender's item, a waiting receiver's null: a node's value changes only once
-        // it has been taken out, so reading it before the take is safe.
-        Object y = s.value;
-        if ((y != null) == sending) {
-          return EMPTY;
-        }
-        if (core.take(s)) {
-          if (sending) {
-            s.value = item;
-          }
-          if (s.waiter().complete(s)) {
-            s.waiter().wake();
-            return sending ? HANDED_OVER : y;
-          }
-        }
-      } else if (core.slotQueued()) {
-        return EMPTY;
-      } else {
-        if (w == null) {
-          w = new ChannelWaiter(item);
-        }
-        if (core.publish(w)) {
-          return w;
-        }
-      }
-    }
   }
 
   /**
@@ -374,12 +321,12 @@ public final class Channel<T> implements Iterable<T> {
   }
 
   private boolean closeWith(Closed c) {
-    lock();
+    core.lockFrozen();
     try {
-      if (closed != null) {
+      if (core.closed != null) {
         return false;
       }
-      closed = c;
+      core.closed = c;
       closedForSend = true;
       if (c.cause() != null) {
         buffer.clear();
@@ -389,7 +336,7 @@ public final class Channel<T> implements Iterable<T> {
       failAll(core, RECEIVERS, c);
       return true;
     } finally {
-      unlockAndWake();
+      core.unlockAndWake();
     }
   }
 
@@ -402,27 +349,6 @@ public final class Channel<T> implements Iterable<T> {
     }
   }
 
-  /** Takes the lock; a rendezvous channel's waiters are then all in the queues (ADR 19). */
-  private void lock() {
-    core.lock();
-    if (capacity == 0) {
-      core.freezeSlot();
-    }
-  }
-
-  /** Releases the lock, then wakes the waiter the operation completed, if any. */
-  private void unlockAndWake() {
-    if (capacity == 0) {
-      core.settleSlot(closed != null);
-    }
-    ChannelWaiter w = core.toWake;
-    core.toWake = null;
-    core.unlock();
-    if (w != null) {
-      w.wake();
-    }
-  }
-
   /**
    * Receives until the channel is closed. {@code hasNext} blocks for the next item, returns false
    * once the channel is closed and drained, and throws {@link ChannelClosedException} when it
@@ -430,41 +356,7 @@ public final class Channel<T> implements Iterable<T> {
    */
   @Override
   public Iterator<T> iterator() {
-    return new Iterator<>() {
-      private Object next; // received but not yet returned by next()
-      private boolean done;
-
-      @Override
-      public boolean hasNext() {
-        if (next != null) {
-          return true;
-        }
-        if (done) {
-          return false;
-        }
-        Object x = receiveOrClosed();
-        if (x instanceof Closed c) {
-          if (c.cause() != null) {
-            throw receiveClosed(c);
-          }
-          done = true;
-          return false;
-        }
-        next = x;
-        return true;
-      }
-
-      @Override
-      public T next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException("channel is closed");
-        }
-        @SuppressWarnings("unchecked")
-        T item = (T) next;
-        next = null;
-        return item;
-      }
-    };
+    return new ChannelIterator<>(this::receiveOrClosed);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -472,8 +364,8 @@ public final class Channel<T> implements Iterable<T> {
 
   /** Accepts {@code item}: null when done, FULL when it must wait, or the Closed state. */
   private Object offerLocked(Object item) {
-    if (closed != null) {
-      return closed;
+    if (core.closed != null) {
+      return core.closed;
     }
     // A receiver waits only while the buffer is empty, so handing over keeps FIFO order.
     for (ChannelNode n; (n = core.poll(RECEIVERS)) != null; ) {
@@ -513,7 +405,7 @@ public final class Channel<T> implements Iterable<T> {
         return y;
       }
     }
-    return closed != null ? closed : EMPTY;
+    return core.closed != null ? core.closed : EMPTY;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -531,7 +423,7 @@ public final class Channel<T> implements Iterable<T> {
       int misses = spinMisses;
       if (misses >= SPIN_MISSES_BEFORE_BACKOFF) {
         spinMisses = (misses + 1) & SPIN_PROBE_MASK; // probe again after a while
-      } else if (spin(w)) {
+      } else if (w.spin(SPIN_NANOS)) {
         if (misses != 0) {
           // Written only when it changes, so that in steady state both fibers' caches keep the
           // line (a store on every item would pull it from the peer each time).
@@ -553,89 +445,26 @@ public final class Channel<T> implements Iterable<T> {
           throw e;
         }
       }
-      yieldTo(w);
+      w.yieldBeforePark();
       if (missed && w.winner() != null) {
         // The peer completed us only once we let others run: it shares our carrier, and
         // spinning only delayed it. (A spin that missed because the peer on another carrier was
         // slow is not counted: spinning stays the cheapest wait there.)
         spinMisses++;
       }
-      ChannelNode won = awaitWinner(w, false, 0L);
+      ChannelNode won = w.awaitWinner(false, 0L);
       completed = true;
       return won;
     } finally {
       if (!completed && !core.take(w)) {
-        lock();
+        core.lockFrozen();
         try {
           core.remove(senders, w);
         } finally {
-          unlockAndWake();
+          core.unlockAndWake();
         }
       }
     }
-  }
-
-  /**
-   * Parks until a peer completes one of {@code w}'s nodes and returns it. Returns null when the
-   * deadline passed first, throws {@link Cancelled} when the fiber was cancelled first; in both
-   * cases no node completed (the waiter's single CAS decides which came first).
-   */
-  private static ChannelNode awaitWinner(ChannelWaiter w, boolean timed, long deadline) {
-    ChannelNode won;
-    // A spin or yield that paid needs no announcement (a full fence) that we are about to park.
-    if (w.winner() == null) {
-      w.prepareToPark();
-    }
-    while ((won = w.winner()) == null) {
-      if (timed) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0L) {
-          if (w.cancel()) {
-            return null;
-          }
-          continue; // completed just in time
-        }
-        LockSupport.parkNanos(w, left);
-      } else {
-        LockSupport.park(w);
-      }
-      if (w.winner() == null && Thread.interrupted()) {
-        if (w.cancel()) {
-          throw Interrupts.cancelledByInterrupt(null);
-        }
-        // Completed before we saw the interrupt: report the completion, keep the cancellation.
-        Thread.currentThread().interrupt();
-      }
-    }
-    return won;
-  }
-
-  /**
-   * Yields a few times while {@code w} is not completed, before parking.
-   *
-   * <p>A peer we just woke, or that is about to complete us, is often queued on our own carrier:
-   * letting it run first saves a park/unpark round trip. A platform thread (the root of a run, a
-   * domain thread) has no carrier to share, and its yield is the operating system's, which on a
-   * busy machine gives the processor away for a time slice (about 2 ms here with four busy
-   * threads on two cores): it parks at once.
-   */
-  private static void yieldTo(ChannelWaiter w) {
-    int yields = Thread.currentThread().isVirtual() ? YIELDS : 0;
-    for (int i = 0; i < yields && w.winner() == null; i++) {
-      Thread.yield();
-    }
-  }
-
-  /** Spins for at most SPIN_NANOS waiting for a peer to complete {@code w}; whether one did. */
-  private static boolean spin(ChannelWaiter w) {
-    long start = System.nanoTime();
-    for (int i = 1; w.winner() == null; i++) {
-      Thread.onSpinWait();
-      if ((i & 15) == 0 && System.nanoTime() - start > SPIN_NANOS) {
-        return false;
-      }
-    }
-    return true;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -678,7 +507,7 @@ public final class Channel<T> implements Iterable<T> {
 
     R run(Object value) {
       if (value instanceof Closed c) {
-        throw kind == SEND ? sendClosed(c) : receiveClosed(c);
+        throw kind == SEND ? c.sendFailure() : c.receiveFailure();
       }
       return kind == RECEIVE ? onItem.apply(value) : onDone.get();
     }
@@ -815,7 +644,7 @@ public final class Channel<T> implements Iterable<T> {
     if (channelClauses == 0) {
       throw new IllegalArgumentException("select needs at least one send or receive clause");
     }
-    Channel<?>[] locks = lockOrder(clauses, channelClauses);
+    ChannelCore[] locks = lockOrder(clauses, channelClauses);
     ChannelWaiter w = null;
     ChannelNode[] nodes = null;
     int ready = -1;
@@ -826,7 +655,7 @@ public final class Channel<T> implements Iterable<T> {
     long deadline = timed ? System.nanoTime() + fallback.timeoutNanos : 0L;
     // Holding every involved lock, the channels cannot change under us, so the clause found
     // ready really happens, and registering on all channels is one atomic step.
-    lockAll(locks);
+    ChannelCore.lockAll(locks);
     try {
       for (int i = 0; i < n && ready < 0; i++) {
         Clause<? extends R> c = clauses.get(i);
@@ -872,8 +701,8 @@ public final class Channel<T> implements Iterable<T> {
     }
     ChannelNode won = null;
     try {
-      yieldTo(w);
-      won = awaitWinner(w, timed, deadline);
+      w.yieldBeforePark();
+      won = w.awaitWinner(timed, deadline);
     } finally {
       withdraw(clauses, nodes, won);
     }
@@ -883,38 +712,15 @@ public final class Channel<T> implements Iterable<T> {
     return clauses.get(won.clause()).run(won.value);
   }
 
-  /**
-   * Locks every channel of a select. Never waits for one lock while holding another (the rule of
-   * {@link ChannelLock}): when one is taken, releases the others, waits for it, starts over.
-   */
-  private static void lockAll(Channel<?>[] channels) {
-    for (int i = 0; i < channels.length; ) {
-      if (channels[i].core.tryLock()) {
-        i++;
-        continue;
-      }
-      for (int j = i - 1; j >= 0; j--) {
-        channels[j].core.unlock();
-      }
-      channels[i].core.awaitFree();
-      i = 0;
-    }
-    for (Channel<?> ch : channels) {
-      if (ch.capacity == 0) {
-        ch.core.freezeSlot();
-      }
-    }
-  }
-
   /** The distinct channels of the clauses, in id order (fewer collisions between selects). */
-  private static Channel<?>[] lockOrder(List<? extends Clause<?>> clauses, int channelClauses) {
-    Channel<?>[] order = new Channel<?>[channelClauses];
+  private static ChannelCore[] lockOrder(List<? extends Clause<?>> clauses, int channelClauses) {
+    ChannelCore[] order = new ChannelCore[channelClauses];
     int k = 0;
     for (Clause<?> c : clauses) {
-      Channel<?> ch = c.channel;
-      if (ch == null) {
+      if (c.channel == null) {
         continue;
       }
+      ChannelCore ch = c.channel.core;
       int j = k - 1;
       while (j >= 0 && order[j].id > ch.id) {
         j--;
@@ -938,11 +744,11 @@ public final class Channel<T> implements Iterable<T> {
       }
       Clause<?> c = clauses.get(i);
       Channel<?> ch = c.channel;
-      ch.lock();
+      ch.core.lockFrozen();
       try {
         ch.core.remove(c.kind == Clause.SEND ? SENDERS : RECEIVERS, node);
       } finally {
-        ch.unlockAndWake();
+        ch.core.unlockAndWake();
       }
     }
   }
@@ -955,21 +761,9 @@ public final class Channel<T> implements Iterable<T> {
     }
   }
 
-  private static ChannelClosedException sendClosed(Closed c) {
-    return new ChannelClosedException(
-        c.cause() == null ? "cannot send: channel is closed" : "cannot send: channel failed",
-        c.cause());
-  }
-
-  private static ChannelClosedException receiveClosed(Closed c) {
-    return new ChannelClosedException(
-        c.cause() == null ? "channel is closed and drained" : "channel failed: " + c.cause(),
-        c.cause());
-  }
-
   @Override
   public String toString() {
     String cap = capacity == Integer.MAX_VALUE ? "unbounded" : Integer.toString(capacity);
-    return "Channel#" + id + "[capacity=" + cap + (closedForSend ? ", closed]" : "]");
+    return "Channel#" + core.id + "[capacity=" + cap + (closedForSend ? ", closed]" : "]");
   }
 }

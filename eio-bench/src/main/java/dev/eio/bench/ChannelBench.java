@@ -99,6 +99,73 @@ public final class ChannelBench {
     return sync(new SynchronousQueue<>());
   }
 
+  // A volatile field every operation of the JCTools prototype reads after a full fence, as a
+  // lock-free fast path must to see a waiter that registered meanwhile (ADR 34).
+  static volatile int waiters;
+
+  /**
+   * The upper bound of a JCTools fast path for a buffered channel (ADR 34): JCTools' atomic MPMC
+   * array queue, with the fence and waiter check such a path needs on every operation, and no
+   * waiters at all: a full or empty queue is waited out by yielding. No close, no select, no
+   * cancellation; the capacity is rounded up to a power of two.
+   */
+  static Q jctools(int capacity) {
+    return jctools(capacity, true);
+  }
+
+  /** {@link #jctools} without the fence and check: the bare queue, which cannot be a channel. */
+  static Q jctoolsBare(int capacity) {
+    return jctools(capacity, false);
+  }
+
+  static Q jctools(int capacity, boolean fenced) {
+    var q = new org.jctools.queues.atomic.MpmcAtomicArrayQueue<Integer>(Math.max(2, capacity));
+    if (!fenced) {
+      return new Q() {
+        @Override
+        public void put(Integer x) {
+          while (!q.offer(x)) {
+            Thread.yield();
+          }
+        }
+
+        @Override
+        public Integer take() {
+          Integer x;
+          while ((x = q.poll()) == null) {
+            Thread.yield();
+          }
+          return x;
+        }
+      };
+    }
+    return new Q() {
+      @Override
+      public void put(Integer x) {
+        while (!q.offer(x)) {
+          Thread.yield();
+        }
+        java.lang.invoke.VarHandle.fullFence();
+        if (waiters != 0) {
+          throw new AssertionError();
+        }
+      }
+
+      @Override
+      public Integer take() {
+        Integer x;
+        while ((x = q.poll()) == null) {
+          Thread.yield();
+        }
+        java.lang.invoke.VarHandle.fullFence();
+        if (waiters != 0) {
+          throw new AssertionError();
+        }
+        return x;
+      }
+    };
+  }
+
   // The default SynchronousQueue is unfair: waiters form a stack (LIFO), one pointer to update;
   // a fair one (FIFO, the order Channel keeps) shows what that order costs the JDK.
   static Q syncFair(int capacity) {
@@ -255,6 +322,47 @@ public final class ChannelBench {
     return (double) dt / n;
   }
 
+  /**
+   * The path where nobody waits, alone: one platform thread sends 16 items and receives them,
+   * over and over, so that no operation ever waits and no scheduler is involved; returns the
+   * thread's CPU nanoseconds per item (one send and one receive), which a loaded machine
+   * stretches far less than wall time.
+   */
+  static double solo(Q q, int items) throws Exception {
+    var mx = java.lang.management.ManagementFactory.getThreadMXBean();
+    long[] result = new long[2];
+    Exception[] failure = new Exception[1];
+    Thread t =
+        Thread.ofPlatform()
+            .start(
+                () -> {
+                  try {
+                    long sum = 0;
+                    long c0 = mx.getCurrentThreadCpuTime();
+                    for (int i = 0; i < items; i += 16) {
+                      for (int j = 0; j < 16; j++) {
+                        q.put(VALUES[j]);
+                      }
+                      for (int j = 0; j < 16; j++) {
+                        sum += q.take();
+                      }
+                    }
+                    result[0] = mx.getCurrentThreadCpuTime() - c0;
+                    result[1] = sum;
+                  } catch (Exception e) {
+                    failure[0] = e;
+                  }
+                });
+    t.join();
+    if (failure[0] != null) {
+      throw failure[0];
+    }
+    if (result[1] != (long) (items / 16) * 136) {
+      throw new IllegalStateException("solo sum " + result[1]);
+    }
+    return (double) result[0] / items;
+  }
+
   interface Round {
     double run(Impl impl) throws Exception;
   }
@@ -336,6 +444,9 @@ public final class ChannelBench {
           impls.add(new Impl("LinkedTransferQueue.transfer", ChannelBench::ltqTransfer));
         } else {
           impls.add(new Impl("ArrayBlockingQueue", ChannelBench::abq));
+          if (cap >= 16) {
+            impls.add(new Impl("JCTools MPMC fast path, no waiters", ChannelBench::jctools));
+          }
           if (cap == 1024) {
             impls.add(new Impl("LinkedTransferQueue (unbounded)", ChannelBench::ltqUnbounded));
           }
@@ -349,6 +460,16 @@ public final class ChannelBench {
             measure(impls, impl -> run(impl.make().apply(cap), shape[0], shape[1], n), warmup, rounds);
         print(shapeName, cap, impls, ns);
       }
+    }
+    if (only == null || "solo 16".startsWith(only) || only.startsWith("solo")) {
+      List<Impl> impls = new ArrayList<>();
+      impls.add(new Impl("eio Channel", ChannelBench::eio));
+      impls.add(new Impl("ArrayBlockingQueue", ChannelBench::abq));
+      impls.add(new Impl("JCTools MPMC fast path, no waiters", ChannelBench::jctools));
+      impls.add(new Impl("JCTools MPMC bare (no fence)", ChannelBench::jctoolsBare));
+      int n = items;
+      Spread[] ns = measure(impls, impl -> solo(impl.make().apply(16), n), warmup, rounds);
+      print("solo CPU", 16, impls, ns);
     }
     int n = 100_000;
     for (int cap : new int[] {0, 16}) {

@@ -61,6 +61,27 @@ public final class NetBench {
       }
     }
 
+    /** The server's live heap in bytes, from a heap histogram (which runs a full GC). */
+    long liveHeapBytes() throws IOException {
+      Path jcmd = Path.of(ProcessHandle.current().info().command().orElseThrow()).resolveSibling("jcmd");
+      Process p = new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), "GC.class_histogram")
+          .redirectErrorStream(true)
+          .start();
+      long total = -1;
+      for (String line : new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+        if (line.startsWith("Total")) {
+          String[] f = line.trim().split("\\s+");
+          total = Long.parseLong(f[f.length - 1]);
+        }
+      }
+      try {
+        p.waitFor();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return total;
+    }
+
     long rssKb() throws IOException {
       for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
         if (line.startsWith("VmRSS:")) {
@@ -123,7 +144,7 @@ public final class NetBench {
       report(results, workloads, connections, depths, kinds);
       if (hold > 0) {
         for (Server s : servers) {
-          if (s.kind().equals("eio") || s.kind().equals("netty-epoll")) {
+          if (s.kind().startsWith("eio") || s.kind().equals("netty-epoll")) {
             hold(s, hold);
           }
         }
@@ -187,36 +208,105 @@ public final class NetBench {
     return v[v.length / 2];
   }
 
-  /** Opens {@code n} connections at once, echoes a message on each, and checks every reply. */
+  /**
+   * Opens {@code n} connections at once, echoes a message on each, checks every reply, and
+   * reports the server's RSS and live heap growth per connection. Each loopback source address has
+   * about 28,000 ephemeral ports, so the connections come from several (see echoOnEach).
+   * Both this process and the server hold {@code n} descriptors: the JVM raises its soft limit to
+   * the hard one, so raise the hard limit before a run beyond it ({@code ulimit -Hn}; see B5).
+   */
   private static void hold(Server s, int n) throws IOException {
+    long limit = openFileLimit();
+    int spare = 500; // the JVM's own files, the listeners, the load generator's selector
+    if (limit > 0 && n > limit - spare) {
+      System.out.printf(
+          "hold: %d connections need more descriptors than the open-file limit of %d allows here;"
+              + " holding %d (raise it with ulimit -n, which needs a hard limit above %d)%n",
+          n, limit, limit - spare, n + spare);
+      n = (int) (limit - spare);
+    }
     var addr = new InetSocketAddress(InetAddress.getLoopbackAddress(), s.echoPort());
-    List<SocketChannel> open = new ArrayList<>(n);
-    long t0 = System.nanoTime();
-    long rss0 = s.rssKb();
-    try {
-      for (int i = 0; i < n; i++) {
-        open.add(SocketChannel.open(addr));
-      }
-      for (SocketChannel ch : open) {
-        ch.write(ByteBuffer.wrap(ECHO_MESSAGE));
-      }
-      int ok = 0;
-      ByteBuffer buf = ByteBuffer.allocate(ECHO_MESSAGE.length);
-      for (SocketChannel ch : open) {
-        buf.clear();
-        while (buf.hasRemaining() && ch.read(buf) != -1) {}
-        if (Arrays.equals(buf.array(), ECHO_MESSAGE)) {
-          ok++;
+    // Warm-up: the code that accepts and serves a connection runs once per connection, so
+    // connect 20,000 times first; frames still interpreted would make the held fibers' stacks
+    // about twice as large as in a server that has been up for a while.
+    for (int done = 0; done < 20_000; done += 1000) {
+      List<SocketChannel> batch = new ArrayList<>();
+      try {
+        echoOnEach(batch, 1000, addr);
+      } finally {
+        for (SocketChannel ch : batch) {
+          ch.close();
         }
       }
+    }
+    List<SocketChannel> open = new ArrayList<>(n);
+    long t0 = System.nanoTime();
+    long heap0 = s.liveHeapBytes();
+    long rss0 = s.rssKb();
+    try {
+      int ok = echoOnEach(open, n, addr);
+      long seconds = System.nanoTime() - t0;
+      long rss1 = s.rssKb();
+      long heap1 = s.liveHeapBytes();
       System.out.printf(
-          "hold %-12s %d connections open at once, %d echoed exactly, in %.1f s; server RSS %d -> %d MiB%n",
-          s.kind(), n, ok, (System.nanoTime() - t0) / 1e9, rss0 / 1024, s.rssKb() / 1024);
+          "hold %-12s %d connections open at once, %d echoed exactly, in %.1f s; server RSS %d -> %d MiB"
+              + " (%.1f KiB per connection), live heap %d -> %d MiB (%.2f KiB per connection)%n",
+          s.kind(), n, ok, seconds / 1e9, rss0 / 1024, rss1 / 1024, (rss1 - rss0) / (double) n,
+          heap0 >> 20, heap1 >> 20, (heap1 - heap0) / 1024.0 / n);
     } finally {
       for (SocketChannel ch : open) {
         ch.close();
       }
     }
+  }
+
+  // Loopback source addresses used so far: each is used for at most 20,000 connections, once
+  // (the ports of closed connections stay in TIME_WAIT for a minute).
+  private static int sourcesUsed;
+
+  /**
+   * Opens {@code n} connections to {@code addr} into {@code open} (from fresh loopback source
+   * addresses, 127.0.0.2 on, 20,000 per address), echoes a message on each, and returns how many
+   * echoed it exactly.
+   */
+  private static int echoOnEach(List<SocketChannel> open, int n, InetSocketAddress addr) throws IOException {
+    int base = sourcesUsed;
+    sourcesUsed += (n + 19_999) / 20_000;
+    for (int i = 0; i < n; i++) {
+      int k = base + i / 20_000;
+      SocketChannel ch = SocketChannel.open();
+      open.add(ch);
+      ch.bind(new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, (byte) (k / 250), (byte) (2 + k % 250)}), 0));
+      ch.connect(addr);
+    }
+    for (SocketChannel ch : open) {
+      ch.write(ByteBuffer.wrap(ECHO_MESSAGE));
+    }
+    int ok = 0;
+    ByteBuffer buf = ByteBuffer.allocate(ECHO_MESSAGE.length);
+    for (SocketChannel ch : open) {
+      buf.clear();
+      while (buf.hasRemaining() && ch.read(buf) != -1) {}
+      if (Arrays.equals(buf.array(), ECHO_MESSAGE)) {
+        ok++;
+      }
+    }
+    return ok;
+  }
+
+  /** This process's soft limit on open files (the server's is the same), or -1 when unknown. */
+  private static long openFileLimit() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
+        if (line.startsWith("Max open files")) {
+          String soft = line.substring("Max open files".length()).trim().split("\\s+")[0];
+          return soft.equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(soft);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // not Linux: no check
+    }
+    return -1;
   }
 
   private static Server start(String kind, boolean pin) throws IOException {

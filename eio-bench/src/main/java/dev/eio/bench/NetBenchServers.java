@@ -3,6 +3,7 @@ package dev.eio.bench;
 import dev.eio.Eio;
 import dev.eio.Switch;
 import dev.eio.net.Connection;
+import dev.eio.net.ConnectionHandler;
 import dev.eio.net.ListenOptions;
 import dev.eio.net.Listener;
 import dev.eio.net.Net;
@@ -30,14 +31,21 @@ import java.net.Socket;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.ArrayBlockingQueue;
 
 /**
- * The B5 servers, one kind per process: {@code NetBenchServers <eio|netty-epoll|netty-nio|threads>}
- * starts an echo server and a keep-alive request/response server on loopback, prints {@code
+ * The B5 servers, one kind per process: {@code NetBenchServers
+ * <eio|eio-eager|eio-noyield|netty-epoll|netty-nio|threads>} starts an echo server and a keep-alive request/response server on loopback, prints {@code
  * READY <echoPort> <httpPort>}, and exits when its standard input closes (its parent ended).
  * Every server does the same work: echo returns each byte read; the request/response server
  * answers each request (ended by an empty line) with one fixed response, batching the responses
  * to the requests of one read into one write, and all set TCP_NODELAY.
+ *
+ * <p>The eio handlers hold no buffer while a connection is idle, as Netty's pooled reads do not:
+ * they wait with {@link Connection#awaitInput} and take a direct buffer from a shared pool only
+ * for the bytes at hand (ADR 35). {@code eio-eager} is the same server with a direct buffer per
+ * connection, allocated before the first read, as all eio kinds had before.
  */
 public final class NetBenchServers {
   private NetBenchServers() {}
@@ -123,7 +131,8 @@ public final class NetBenchServers {
           }
         };
     switch (kind) {
-      case "eio", "eio-noyield" -> eio(lo, waitForParent);
+      case "eio", "eio-noyield" -> eio(lo, waitForParent, true);
+      case "eio-eager" -> eio(lo, waitForParent, false);
       case "netty-epoll", "netty-nio" -> netty(lo, kind.equals("netty-epoll"), waitForParent);
       case "threads" -> threads(lo, waitForParent);
       default -> throw new IllegalArgumentException("server kind must be eio, eio-noyield, netty-epoll, netty-nio or threads, got " + kind);
@@ -133,7 +142,9 @@ public final class NetBenchServers {
 
   // ---------------------------------------------------------------- eio
 
-  private static void eio(InetAddress lo, Runnable waitForParent) {
+  private static void eio(InetAddress lo, Runnable waitForParent, boolean lean) {
+    ConnectionHandler echoHandler = lean ? NetBenchServers::eioEcho : NetBenchServers::eioEchoEager;
+    ConnectionHandler httpHandler = lean ? NetBenchServers::eioHttp : NetBenchServers::eioHttpEager;
     Eio.run(
         env ->
             Switch.run(
@@ -142,8 +153,12 @@ public final class NetBenchServers {
                   ListenOptions opts = ListenOptions.defaults().withBacklog(16384);
                   Listener echo = net.listen(sw, new InetSocketAddress(lo, 0), opts);
                   Listener http = net.listen(sw, new InetSocketAddress(lo, 0), opts);
-                  sw.forkDaemon(() -> Net.runServer(echo, NetBenchServers::eioEcho, ServerOptions.defaults().withOnError(e -> {})));
-                  sw.forkDaemon(() -> Net.runServer(http, NetBenchServers::eioHttp, ServerOptions.defaults().withOnError(e -> {})));
+                  // No read timeout, like the Netty servers: the hold test keeps connections idle
+                  // for minutes on a busy machine, past the default 60 s.
+                  ServerOptions options =
+                      ServerOptions.defaults().withOnError(e -> {}).withReadTimeout(Duration.ZERO);
+                  sw.forkDaemon(() -> Net.runServer(echo, echoHandler, options));
+                  sw.forkDaemon(() -> Net.runServer(http, httpHandler, options));
                   ready(echo.localAddress(), http.localAddress());
                   Thread t = Thread.ofPlatform().start(waitForParent);
                   t.join();
@@ -151,10 +166,37 @@ public final class NetBenchServers {
   }
 
   // Direct buffers, as Netty uses: a heap buffer costs a copy through the JDK's temporary
-  // direct buffer on every read and write.
+  // direct buffer on every read and write. Pooled: a connection holds one only while it has
+  // bytes at hand (Netty reads into pooled buffers on readiness the same way).
+  private static final int BUFFER = 16 * 1024;
+  private static final ArrayBlockingQueue<ByteBuffer> BUFFERS = new ArrayBlockingQueue<>(1024);
+
+  private static ByteBuffer takeBuffer() {
+    ByteBuffer b = BUFFERS.poll();
+    return b != null ? b : ByteBuffer.allocateDirect(BUFFER);
+  }
+
+  private static void giveBuffer(ByteBuffer b) {
+    BUFFERS.offer(b.clear()); // when the pool is full, the garbage collector frees it
+  }
+
   private static void eioEcho(Connection c) {
     c.option(StandardSocketOptions.TCP_NODELAY, true);
-    ByteBuffer buf = ByteBuffer.allocateDirect(16 * 1024);
+    while (c.awaitInput()) {
+      ByteBuffer buf = takeBuffer();
+      try {
+        read(c, buf);
+        buf.flip();
+        c.write(buf);
+      } finally {
+        giveBuffer(buf);
+      }
+    }
+  }
+
+  private static void eioEchoEager(Connection c) {
+    c.option(StandardSocketOptions.TCP_NODELAY, true);
+    ByteBuffer buf = ByteBuffer.allocateDirect(BUFFER);
     while (read(c, buf) != -1) {
       buf.flip();
       c.write(buf);
@@ -163,6 +205,17 @@ public final class NetBenchServers {
   }
 
   private static final int BATCH = 64;
+  // BATCH responses laid out once; a batch of k responses is a window onto them (read-only
+  // duplicates, so that writers on several connections do not share a position).
+  private static final ByteBuffer RESPONSES = responses();
+
+  private static ByteBuffer responses() {
+    ByteBuffer r = ByteBuffer.allocateDirect(RESPONSE.length * BATCH);
+    for (int i = 0; i < BATCH; i++) {
+      r.put(RESPONSE);
+    }
+    return r.clear().asReadOnlyBuffer();
+  }
 
   private static int read(Connection c, ByteBuffer b) {
     return c.read(b); // yields first unless -Ddev.eio.net.yieldBeforeRead=false (ADR 11)
@@ -170,23 +223,38 @@ public final class NetBenchServers {
 
   private static void eioHttp(Connection c) {
     c.option(StandardSocketOptions.TCP_NODELAY, true);
-    ByteBuffer in = ByteBuffer.allocateDirect(16 * 1024);
-    // BATCH responses laid out once; a batch of k responses is a window onto them.
-    ByteBuffer responses = ByteBuffer.allocateDirect(RESPONSE.length * BATCH);
-    for (int i = 0; i < BATCH; i++) {
-      responses.put(RESPONSE);
+    RequestScanner scanner = new RequestScanner();
+    while (c.awaitInput()) {
+      ByteBuffer in = takeBuffer();
+      int requests;
+      try {
+        requests = scanner.scan(in, read(c, in));
+      } finally {
+        giveBuffer(in);
+      }
+      respond(c, RESPONSES.duplicate(), requests);
     }
+  }
+
+  private static void eioHttpEager(Connection c) {
+    c.option(StandardSocketOptions.TCP_NODELAY, true);
+    ByteBuffer in = ByteBuffer.allocateDirect(BUFFER);
+    ByteBuffer responses = RESPONSES.duplicate();
     RequestScanner scanner = new RequestScanner();
     int n;
     while ((n = read(c, in)) != -1) {
       int requests = scanner.scan(in, n);
       in.clear();
-      while (requests > 0) {
-        int k = Math.min(requests, BATCH);
-        responses.clear().limit(k * RESPONSE.length);
-        c.write(responses);
-        requests -= k;
-      }
+      respond(c, responses, requests);
+    }
+  }
+
+  private static void respond(Connection c, ByteBuffer responses, int requests) {
+    while (requests > 0) {
+      int k = Math.min(requests, BATCH);
+      responses.clear().limit(k * RESPONSE.length);
+      c.write(responses);
+      requests -= k;
     }
   }
 

@@ -2,7 +2,7 @@ package dev.eio.jcstress;
 
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 
-import dev.eio.internal.ChannelLock;
+import dev.eio.internal.channel.ChannelLock;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.JCStressTest;

@@ -2,9 +2,9 @@ package dev.eio.jcstress;
 
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 
-import dev.eio.internal.ChannelCore;
-import dev.eio.internal.ChannelNode;
-import dev.eio.internal.ChannelWaiter;
+import dev.eio.internal.channel.ChannelCore;
+import dev.eio.internal.channel.ChannelNode;
+import dev.eio.internal.channel.ChannelWaiter;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.JCStressTest;
@@ -27,7 +27,7 @@ public final class ChannelSlotStress {
   @Outcome(id = "false, true, true", expect = ACCEPTABLE, desc = "the second published")
   @State
   public static class PublishVersusPublish {
-    final ChannelCore core = new ChannelCore();
+    final ChannelCore core = new ChannelCore(1, true);
     final ChannelWaiter a = new ChannelWaiter("a");
     final ChannelWaiter b = new ChannelWaiter("b");
 
@@ -57,7 +57,7 @@ public final class ChannelSlotStress {
   @Outcome(id = "false, true, false", expect = ACCEPTABLE, desc = "the freeze queued it first")
   @State
   public static class TakeVersusFreeze {
-    final ChannelCore core = new ChannelCore();
+    final ChannelCore core = new ChannelCore(1, true);
     final ChannelWaiter sender = new ChannelWaiter("item");
 
     {
@@ -99,7 +99,7 @@ public final class ChannelSlotStress {
       desc = "the slot was frozen; the waiter would take the lock (not published, not waiting)")
   @State
   public static class PublishVersusFreezeAndSettle {
-    final ChannelCore core = new ChannelCore();
+    final ChannelCore core = new ChannelCore(1, true);
     final ChannelWaiter receiver = new ChannelWaiter(null);
 
     @Actor
@@ -137,7 +137,7 @@ public final class ChannelSlotStress {
   @Outcome(id = "false, true, true", expect = ACCEPTABLE, desc = "cancelled; the peer keeps it")
   @State
   public static class HandOverVersusCancel {
-    final ChannelCore core = new ChannelCore();
+    final ChannelCore core = new ChannelCore(1, true);
     final ChannelWaiter receiver = new ChannelWaiter(null);
 
     {

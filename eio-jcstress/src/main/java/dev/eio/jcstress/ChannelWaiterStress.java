@@ -2,9 +2,9 @@ package dev.eio.jcstress;
 
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 
-import dev.eio.internal.ChannelNode;
-import dev.eio.internal.ChannelWaiter;
-import dev.eio.internal.SelectNode;
+import dev.eio.internal.channel.ChannelNode;
+import dev.eio.internal.channel.ChannelWaiter;
+import dev.eio.internal.channel.SelectNode;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.JCStressTest;

@@ -66,7 +66,15 @@ public final class Connection implements TwoWay, AutoCloseable {
   private final SocketAddress local;
   private final Ownership owner;
   private volatile int readTimeoutMillis;
-  private InputStream timedIn; // created on first timed read; its reads honour SO_TIMEOUT
+  // The socket adaptor's stream, created on first use: its reads honour SO_TIMEOUT, and its
+  // available() tells awaitInput's callers how many bytes a read can take without blocking.
+  private InputStream adaptorIn;
+  // The bytes awaitInput read to learn that input had arrived, not yet handed to read; null when
+  // there are none. Only the reading fiber touches it.
+  private ByteBuffer kept;
+  // How much a wait reads: a small request in one read, as a buffer of the caller's would take
+  // it, for about half a kilobyte held while the connection is idle (ADR 35).
+  private static final int KEEP = 512;
 
   // A server's limits (ServerOptions), set before its handler runs; 0: none. The deadlines are
   // System.nanoTime() values of the read or write blocked now (0: none), which the server's timer
@@ -109,6 +117,9 @@ public final class Connection implements TwoWay, AutoCloseable {
     if (!dst.hasRemaining()) {
       return 0;
     }
+    if (kept != null) {
+      return readKept(dst);
+    }
     // Checking first keeps a cancelled fiber from starting the read: the JDK would close the
     // socket at once.
     // Only fibers: on a platform thread a yield is a system call and batches nothing.
@@ -132,6 +143,97 @@ public final class Connection implements TwoWay, AutoCloseable {
     }
   }
 
+  /**
+   * Waits until the peer has sent bytes (or shut down its side), without the caller's buffer: a
+   * server that takes a buffer from a pool only after this call keeps an idle connection down to
+   * its socket, its fiber, a few small objects and this wait's own half kilobyte (B5 hold, ADR
+   * 35).
+   *
+   * <p>It reads up to 512 bytes into a buffer of its own and keeps them for the next {@link
+   * #read}s, which hand them over first; when the wait filled its buffer, the read that empties
+   * it also takes whatever else is ready, without blocking (on TCP; on a Unix domain socket,
+   * whose readiness the JDK does not report, it returns the kept bytes alone). It is cancelled,
+   * times out and fails as {@link #read} does.
+   *
+   * <pre>{@code
+   * while (conn.awaitInput()) {
+   *   ByteBuffer buf = pool.take();
+   *   try {
+   *     conn.read(buf); // does not block
+   *     conn.write(buf.flip());
+   *   } finally {
+   *     pool.give(buf.clear());
+   *   }
+   * }
+   * }</pre>
+   *
+   * @return true when a read will return bytes at once, false at end of input (a read then
+   *     returns {@code -1})
+   */
+  public boolean awaitInput() {
+    if (kept != null) {
+      return true;
+    }
+    ByteBuffer k = ByteBuffer.allocate(KEEP);
+    if (read(k) < 0) {
+      return false;
+    }
+    kept = k.flip();
+    return true;
+  }
+
+  /** Hands over the bytes awaitInput kept, then what else is ready if it filled them; never blocks. */
+  private int readKept(ByteBuffer dst) {
+    ByteBuffer k = kept;
+    int n = Math.min(k.remaining(), dst.remaining());
+    dst.put(dst.position(), k, k.position(), n);
+    dst.position(dst.position() + n);
+    k.position(k.position() + n);
+    if (k.hasRemaining()) {
+      return n;
+    }
+    kept = null;
+    // A wait that did not fill its buffer took everything the socket held at that moment.
+    if (k.limit() < KEEP || !dst.hasRemaining()) {
+      return n;
+    }
+    int ready = available();
+    if (ready <= 0) {
+      return n;
+    }
+    ByteBuffer window = dst.slice().limit(Math.min(ready, dst.remaining()));
+    try {
+      // As many bytes as the kernel holds for us, at most: the read cannot block.
+      int m = channel.read(window);
+      if (m > 0) {
+        dst.position(dst.position() + m);
+        return n + m;
+      }
+      return n;
+    } catch (IOException e) {
+      throw error(e);
+    }
+  }
+
+  /** The bytes a read can take at once (TCP), or 0 when unknown (a Unix domain socket). */
+  private int available() {
+    if (isUnixDomain()) {
+      return 0;
+    }
+    try {
+      return adaptorIn().available();
+    } catch (IOException e) {
+      throw error(e);
+    }
+  }
+
+  private synchronized InputStream adaptorIn() throws IOException {
+    if (adaptorIn == null) {
+      adaptorIn = channel.socket().getInputStream();
+    }
+    return adaptorIn;
+  }
+
   private static long deadline(long limitNanos) {
     long d = System.nanoTime() + limitNanos;
     return d == 0 ? 1 : d; // 0 means "no deadline"
@@ -140,13 +242,7 @@ public final class Connection implements TwoWay, AutoCloseable {
   private int timedRead(ByteBuffer dst) throws IOException {
     // The socket adaptor's stream honours SO_TIMEOUT with a timed poll and leaves the channel open
     // when the time is up; a plain channel read has no time limit.
-    InputStream in;
-    synchronized (this) {
-      if (timedIn == null) {
-        timedIn = channel.socket().getInputStream();
-      }
-      in = timedIn;
-    }
+    InputStream in = adaptorIn();
     int n;
     if (dst.hasArray()) {
       n = in.read(dst.array(), dst.arrayOffset() + dst.position(), dst.remaining());
@@ -348,8 +444,10 @@ public final class Connection implements TwoWay, AutoCloseable {
   /** The socket channel, which {@link dev.eio.io.Flow#copy} may use directly. */
   @Override
   public Optional<ReadableByteChannel> readableChannel() {
-    // Reads that bypass read() would escape its time limits.
-    return readTimeoutMillis > 0 || readLimitNanos > 0 ? Optional.empty() : Optional.of(channel);
+    // Reads that bypass read() would escape its time limits, or miss awaitInput's bytes.
+    return readTimeoutMillis > 0 || readLimitNanos > 0 || kept != null
+        ? Optional.empty()
+        : Optional.of(channel);
   }
 
   @Override

@@ -1,4 +1,4 @@
-package dev.eio.internal;
+package dev.eio.internal.channel;
 
 /**
  * One registration of a {@link ChannelWaiter} in one channel's slot or queue of blocked senders

@@ -1,4 +1,4 @@
-package dev.eio.internal;
+package dev.eio.internal.channel;
 
 /**
  * The node of one select clause in one channel: it shares its {@link ChannelWaiter} with the

@@ -1,4 +1,4 @@
-package dev.eio.internal;
+package dev.eio.internal.channel;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -33,6 +33,12 @@ public final class ChannelCore extends ChannelLock {
   /** Selects the queue of blocked receivers in the queue methods. */
   public static final boolean RECEIVERS = false;
 
+  /** Returned by {@link #meetOrPublish} when the caller must take the lock. */
+  public static final Object EMPTY = new Object();
+
+  /** Returned by {@link #meetOrPublish} when a receiver waiting in the slot took the item. */
+  public static final Object HANDED_OVER = new Object();
+
   // A node, so that the slot is typed and reading it needs no type check (which would load the
   // header of the node there, maybe from the peer's cache, before we know we need it).
   private static final ChannelNode QUEUED = new SelectNode(null, -1, null);
@@ -46,8 +52,20 @@ public final class ChannelCore extends ChannelLock {
     }
   }
 
+  /** The channel's number: select locks its channels in this order. */
+  public final long id;
+
+  // Whether the channel is a rendezvous one, which keeps its lone waiter in the slot.
+  private final boolean rendezvous;
+
   // null, the one waiting node, or QUEUED (see the class comment)
   private volatile ChannelNode slot;
+
+  /**
+   * The channel's closed state, null while open; guarded by the lock. Written once, and read
+   * under the lock, when this object's line is in the holder's cache anyway.
+   */
+  public Closed closed;
 
   private ChannelNode sendHead;
   private ChannelNode sendTail;
@@ -56,6 +74,57 @@ public final class ChannelCore extends ChannelLock {
 
   /** A waiter completed under the lock, to wake once the lock is released. */
   public ChannelWaiter toWake;
+
+  /** The state of channel number {@code id}; {@code rendezvous} for a capacity of 0. */
+  public ChannelCore(long id, boolean rendezvous) {
+    this.id = id;
+    this.rendezvous = rendezvous;
+  }
+
+  /** Takes the lock; a rendezvous channel's waiters are then all in the queues (ADR 19). */
+  public void lockFrozen() {
+    lock();
+    if (rendezvous) {
+      freezeSlot();
+    }
+  }
+
+  /** Releases the lock, then wakes the waiter the operation completed, if any. */
+  public void unlockAndWake() {
+    if (rendezvous) {
+      settleSlot(closed != null);
+    }
+    ChannelWaiter w = toWake;
+    toWake = null;
+    unlock();
+    if (w != null) {
+      w.wake();
+    }
+  }
+
+  /**
+   * Locks every channel of a select ({@code cores} distinct, in id order). Never waits for one
+   * lock while holding another (the rule of {@link ChannelLock}): when one is taken, releases the
+   * others, waits for it, starts over.
+   */
+  public static void lockAll(ChannelCore[] cores) {
+    for (int i = 0; i < cores.length; ) {
+      if (cores[i].tryLock()) {
+        i++;
+        continue;
+      }
+      for (int j = i - 1; j >= 0; j--) {
+        cores[j].unlock();
+      }
+      cores[i].awaitFree();
+      i = 0;
+    }
+    for (ChannelCore c : cores) {
+      if (c.rendezvous) {
+        c.freezeSlot();
+      }
+    }
+  }
 
   /** The node waiting in the slot, or {@code null} when the slot is empty or {@code QUEUED}. */
   public ChannelNode slotNode() {
@@ -79,6 +148,47 @@ public final class ChannelCore extends ChannelLock {
    */
   public boolean take(ChannelNode n) {
     return SLOT.compareAndSet(this, n, null);
+  }
+
+  /**
+   * Meets the complementary waiter in the slot, or publishes a waiter there: for a send ({@code
+   * item} not null) returns HANDED_OVER once a waiting receiver took the item, for a receive
+   * ({@code item} null) the item taken from a waiting sender; for either the waiter it published,
+   * or EMPTY when it must take the lock (the slot is queued, or a waiter of its own kind is there
+   * first and it must queue behind it).
+   */
+  public Object meetOrPublish(Object item) {
+    boolean sending = item != null;
+    ChannelWaiter w = null;
+    for (; ; ) {
+      ChannelNode s = slotNode();
+      if (s != null) {
+        // A waiting sender's item, a waiting receiver's null: a node's value changes only once
+        // it has been taken out, so reading it before the take is safe.
+        Object y = s.value;
+        if ((y != null) == sending) {
+          return EMPTY;
+        }
+        if (take(s)) {
+          if (sending) {
+            s.value = item;
+          }
+          if (s.waiter().complete(s)) {
+            s.waiter().wake();
+            return sending ? HANDED_OVER : y;
+          }
+        }
+      } else if (slotQueued()) {
+        return EMPTY;
+      } else {
+        if (w == null) {
+          w = new ChannelWaiter(item);
+        }
+        if (publish(w)) {
+          return w;
+        }
+      }
+    }
   }
 
   /**

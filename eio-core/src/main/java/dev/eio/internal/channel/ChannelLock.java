@@ -1,4 +1,4 @@
-package dev.eio.internal;
+package dev.eio.internal.channel;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
