@@ -48,6 +48,7 @@ public final class UserFrames {
   private static boolean isEntry(String c) {
     return c.startsWith("dev.eio.internal.")
         || c.contains("$FiberRun")
+        || c.equals("dev.eio.Switch$Promised") // forkPromise's task: the fiber's start too
         || c.startsWith("dev.eio.RootFiber")
         || c.startsWith("dev.eio.SwitchEngine");
   }
