@@ -3,6 +3,9 @@
  * {@code Parallel} calls on members, cancellation over the wire, distributed channels, hubs and
  * MPI-style groups, typed RPC ({@code dev.eio.rpc}).
  */
+// Hazelcast ships as an automatic module; its types appear in our API (members, configs), so
+// users need it read transitively whatever its module status.
+@SuppressWarnings("requires-transitive-automatic")
 module dev.eio.cluster {
   requires transitive dev.eio.core;
   requires transitive com.hazelcast.core;

@@ -6,6 +6,9 @@
  * <p>Start with {@link dev.eio.Eio#run} and {@link dev.eio.Switch}. Micrometer's metrics and
  * context-propagation libraries are optional: eio runs without them.
  */
+// "module": the qualified export below names dev.eio.net, which is built after this module, so
+// javac cannot see it here; it exists at run time.
+@SuppressWarnings("module")
 module dev.eio.core {
   requires jdk.jfr;
   requires java.management; // workers inherit --enable-preview from the parent JVM
