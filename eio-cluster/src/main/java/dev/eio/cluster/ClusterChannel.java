@@ -18,11 +18,11 @@ import dev.eio.ChannelClosedException;
 import dev.eio.Fiber;
 import dev.eio.Switch;
 import dev.eio.internal.cluster.msg.ChannelOps;
-import dev.eio.internal.cluster.msg.ChannelState;
 import dev.eio.internal.cluster.msg.ChannelState.Phase;
+import dev.eio.internal.cluster.msg.ChannelState;
+import dev.eio.internal.cluster.msg.ReceiveIterator;
 import dev.eio.internal.cluster.msg.Remote;
 import java.util.Iterator;
-import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -411,40 +411,7 @@ public final class ClusterChannel<T> implements Iterable<T> {
    */
   @Override
   public Iterator<T> iterator() {
-    return new Iterator<>() {
-      private T next;
-      private boolean done;
-
-      @Override
-      public boolean hasNext() {
-        if (next != null) {
-          return true;
-        }
-        if (done) {
-          return false;
-        }
-        try {
-          next = receive();
-          return true;
-        } catch (ChannelClosedException e) {
-          if (e.getCause() != null) {
-            throw e;
-          }
-          done = true;
-          return false;
-        }
-      }
-
-      @Override
-      public T next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException("channel '" + name + "' is closed");
-        }
-        T item = next;
-        next = null;
-        return item;
-      }
-    };
+    return new ReceiveIterator<>(this::receive, "channel '" + name + "'");
   }
 
   @Override

@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BinaryOperator;
+import java.util.function.IntFunction;
 
 /**
  * A group of {@code size} ranks, MPI style, on the members (or clients) of a Hazelcast cluster:
@@ -303,21 +304,7 @@ public final class ClusterGroup {
           "scatter needs one value per rank (" + size() + "), got "
               + (values == null ? "null" : values.size()));
     }
-    return collective(
-        "scatter",
-        seq -> {
-          if (rank != root) {
-            @SuppressWarnings("unchecked")
-            T v = (T) take(COLLECTIVE, root, seq);
-            return v;
-          }
-          for (int r = 0; r < size(); r++) {
-            if (r != root) {
-              put(COLLECTIVE, r, new Message(seq, values.get(r)));
-            }
-          }
-          return values.get(root);
-        });
+    return collective("scatter", seq -> sendFrom(root, seq, r -> values.get(r)));
   }
 
   /** Rank {@code root} gets every rank's {@code value} in rank order; the others get empty. */
@@ -363,6 +350,11 @@ public final class ClusterGroup {
 
   /** {@code value} of {@code root}, at every rank. */
   private <T> T scatterFrom(int root, String seq, T value) {
+    return sendFrom(root, seq, r -> value);
+  }
+
+  /** At {@code root}: sends {@code valueFor(r)} to each other rank r; every rank gets its own. */
+  private <T> T sendFrom(int root, String seq, IntFunction<? extends T> valueFor) {
     if (rank != root) {
       @SuppressWarnings("unchecked")
       T v = (T) take(COLLECTIVE, root, seq);
@@ -370,10 +362,10 @@ public final class ClusterGroup {
     }
     for (int r = 0; r < size(); r++) {
       if (r != root) {
-        put(COLLECTIVE, r, new Message(seq, value));
+        put(COLLECTIVE, r, new Message(seq, valueFor.apply(r)));
       }
     }
-    return value;
+    return valueFor.apply(root);
   }
 
   private static <T> T fold(List<T> all, BinaryOperator<T> op) {

@@ -8,11 +8,11 @@ import com.hazelcast.map.IMap;
 import dev.eio.ChannelClosedException;
 import dev.eio.Switch;
 import dev.eio.internal.cluster.msg.HubWire;
+import dev.eio.internal.cluster.msg.ReceiveIterator;
 import dev.eio.internal.cluster.msg.Remote;
 import dev.eio.workers.Hub;
 import dev.eio.workers.HubEvent;
 import java.util.Iterator;
-import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -193,32 +193,7 @@ public final class ClusterHub<I, O> implements Hub<I, O> {
 
   @Override
   public Iterator<HubEvent<I>> iterator() {
-    return new Iterator<>() {
-      private HubEvent<I> next;
-      private boolean done;
-
-      @Override
-      public boolean hasNext() {
-        if (next == null && !done) {
-          try {
-            next = receive();
-          } catch (ChannelClosedException e) {
-            done = true;
-          }
-        }
-        return next != null;
-      }
-
-      @Override
-      public HubEvent<I> next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException("hub '" + name + "' is closed");
-        }
-        HubEvent<I> e = next;
-        next = null;
-        return e;
-      }
-    };
+    return new ReceiveIterator<>(this::receive, "hub '" + name + "'");
   }
 
   @Override

@@ -7,9 +7,9 @@ import com.hazelcast.core.HazelcastInstance;
 import dev.eio.ChannelClosedException;
 import dev.eio.Switch;
 import dev.eio.internal.cluster.msg.HubWire;
+import dev.eio.internal.cluster.msg.ReceiveIterator;
 import dev.eio.internal.cluster.msg.Remote;
 import java.util.Iterator;
-import java.util.NoSuchElementException;
 import java.util.UUID;
 
 /**
@@ -135,35 +135,7 @@ public final class ClusterHubConnection<I, O> implements Iterable<O> {
    */
   @Override
   public Iterator<O> iterator() {
-    return new Iterator<>() {
-      private O next;
-      private boolean done;
-
-      @Override
-      public boolean hasNext() {
-        if (next == null && !done) {
-          try {
-            next = receive();
-          } catch (ChannelClosedException e) {
-            if (e.getCause() != null) {
-              throw e;
-            }
-            done = true;
-          }
-        }
-        return next != null;
-      }
-
-      @Override
-      public O next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException("connection " + id + " is closed");
-        }
-        O v = next;
-        next = null;
-        return v;
-      }
-    };
+    return new ReceiveIterator<>(this::receive, "connection " + id);
   }
 
   /**
