@@ -1,7 +1,7 @@
 package dev.eio;
 
 import dev.eio.fs.Dir;
-import dev.eio.internal.HandOffSource;
+import dev.eio.internal.flow.HandOffSource;
 import dev.eio.io.Flow;
 import dev.eio.io.Sink;
 import dev.eio.io.Source;

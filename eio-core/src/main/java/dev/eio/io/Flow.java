@@ -1,13 +1,13 @@
 package dev.eio.io;
 
-import dev.eio.internal.BytesSource;
-import dev.eio.internal.ChannelSink;
-import dev.eio.internal.ChannelSource;
-import dev.eio.internal.FlowCopy;
-import dev.eio.internal.PipeFlow;
-import dev.eio.internal.SocketFlow;
-import dev.eio.internal.StreamSink;
-import dev.eio.internal.StreamSource;
+import dev.eio.internal.flow.BytesSource;
+import dev.eio.internal.flow.ChannelSink;
+import dev.eio.internal.flow.ChannelSource;
+import dev.eio.internal.flow.FlowCopy;
+import dev.eio.internal.flow.PipeFlow;
+import dev.eio.internal.flow.SocketFlow;
+import dev.eio.internal.flow.StreamSink;
+import dev.eio.internal.flow.StreamSource;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.ReadableByteChannel;

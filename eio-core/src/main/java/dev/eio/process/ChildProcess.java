@@ -2,7 +2,7 @@ package dev.eio.process;
 
 import dev.eio.Cancelled;
 import dev.eio.Promise;
-import dev.eio.internal.HandOffSource;
+import dev.eio.internal.flow.HandOffSource;
 import dev.eio.internal.ProcessTree;
 import dev.eio.io.Sink;
 import dev.eio.io.Source;

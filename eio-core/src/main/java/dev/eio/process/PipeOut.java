@@ -13,7 +13,7 @@ import java.util.concurrent.ArrayBlockingQueue;
  * interrupted in the JDK, so a helper thread does the blocking writes from a small queue; a fiber
  * waiting for room is cancelled like any other, and the bytes it had queued stay queued (the
  * buffer's position tells how many were accepted). The helper is a platform thread, as {@link
- * dev.eio.internal.HandOffSource}'s.
+ * dev.eio.internal.flow.HandOffSource}'s.
  */
 final class PipeOut implements Sink {
   private static final int CHUNK = 64 * 1024;

@@ -4,7 +4,7 @@ import dev.eio.Cancel;
 import dev.eio.Cancelled;
 import dev.eio.Promise;
 import dev.eio.Switch;
-import dev.eio.internal.HandOffSource;
+import dev.eio.internal.flow.HandOffSource;
 import dev.eio.internal.ProcessTree;
 import dev.eio.io.BufReader;
 import dev.eio.io.Flow;

@@ -1,4 +1,4 @@
-package dev.eio.internal;
+package dev.eio.internal.flow;
 
 import dev.eio.io.Sink;
 import dev.eio.io.Source;

@@ -1,5 +1,7 @@
-package dev.eio.internal;
+package dev.eio.internal.flow;
 
+import dev.eio.internal.Interrupts;
+import dev.eio.internal.IoErrors;
 import dev.eio.io.Sink;
 import dev.eio.io.Source;
 import java.io.IOException;

@@ -1,5 +1,6 @@
-package dev.eio.internal;
+package dev.eio.internal.flow;
 
+import dev.eio.internal.IoErrors;
 import dev.eio.io.ShutdownCommand;
 import dev.eio.io.TwoWay;
 import java.io.IOException;

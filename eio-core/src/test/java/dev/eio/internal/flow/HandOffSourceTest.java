@@ -1,4 +1,4 @@
-package dev.eio.internal;
+package dev.eio.internal.flow;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.awaitility.Awaitility.await;
