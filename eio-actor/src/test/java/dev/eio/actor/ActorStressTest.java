@@ -14,6 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -187,4 +188,81 @@ class ActorStressTest {
           sentOk.get(), received.get() + (Actors.deadLetters() - deadBefore), "seed " + seed);
     }
   }
+
+  /**
+   * Two actors play ping-pong with numbered balls while the replier waits a random while before
+   * each reply (nothing, a yield, or a busy wait of up to 40 microseconds), so receivers move
+   * between catching messages while spinning, spinning in vain and parking (ADR 38); the switch
+   * is cancelled at a random ball. No ball is lost, duplicated or reordered (a lost wake-up
+   * would hang the run), both actors stop as cancelled, and every ball whose send returned was
+   * received or counted as a dead letter, exactly once.
+   */
+  @Test
+  void pingPongAcrossSpinningAndParkingLosesNoWakeUpAndStopsWhenCancelled() {
+    Random seeds = new Random(22);
+    for (int it = 0; it < ITERATIONS; it++) {
+      long seed = seeds.nextLong();
+      Random r = new Random(seed);
+      int balls = 200 + r.nextInt(3000);
+      int cancelAt = r.nextInt(balls * 2); // past the end half the time: the game finishes
+      AtomicInteger sentOk = new AtomicInteger();
+      AtomicInteger received = new AtomicInteger();
+      AtomicInteger returned = new AtomicInteger(-1);
+      List<ActorRef<?>> refs = new CopyOnWriteArrayList<>();
+      long deadBefore = Actors.deadLetters();
+      try {
+        Cancel.sub(c -> Switch.run(sw -> {
+          ActorRef<Ball> replier = Actors.spawn(sw, "replier", Mailbox.unbounded(), ctx -> {
+            ThreadLocalRandom tr = ThreadLocalRandom.current();
+            while (true) {
+              Ball b = ctx.receive();
+              received.incrementAndGet();
+              switch (tr.nextInt(4)) {
+                case 0 -> Fiber.yield();
+                case 1 -> {
+                  long until = System.nanoTime() + tr.nextInt(40_000);
+                  while (System.nanoTime() < until) {
+                    Thread.onSpinWait();
+                  }
+                }
+                default -> { }
+              }
+              b.from().send(new Ball(b.n(), ctx.self()));
+              sentOk.incrementAndGet();
+            }
+          });
+          refs.add(replier);
+          ActorRef<Ball> server = Actors.spawn(sw, "server", Mailbox.unbounded(), ctx -> {
+            for (int i = 0; i < balls; i++) {
+              if (i == cancelAt) {
+                c.cancel(new RuntimeException("stop the game"));
+              }
+              replier.send(new Ball(i, ctx.self()));
+              sentOk.incrementAndGet();
+              Ball back = ctx.receive();
+              received.incrementAndGet();
+              assertEquals(i, back.n(), "seed " + seed);
+            }
+            returned.set(balls);
+          });
+          refs.add(server);
+          // Bounded, so a lost wake-up fails the run instead of hanging it.
+          Awaitility.await().pollInSameThread().atMost(Duration.ofSeconds(60))
+              .until(() -> !server.isAlive());
+        }));
+      } catch (Cancelled expected) {
+        // the game was stopped at ball cancelAt
+      }
+      for (ActorRef<?> a : refs) {
+        assertFalse(a.isAlive(), "seed " + seed);
+      }
+      if (cancelAt >= balls) {
+        assertEquals(balls, returned.get(), "seed " + seed);
+      }
+      assertEquals(
+          sentOk.get(), received.get() + (Actors.deadLetters() - deadBefore), "seed " + seed);
+    }
+  }
+
+  record Ball(int n, ActorRef<Ball> from) {}
 }

@@ -34,9 +34,10 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  *     -Dbench.args="all 200000 1000000 100000 7"
  * </pre>
  *
- * Arguments: mode ({@code pingpong}, {@code fanin}, {@code heap}, {@code all}), round trips per
- * ping-pong round, messages per fan-in round (all senders together), idle actors for the heap
- * figure, rounds.
+ * Arguments: mode ({@code pingpong}, {@code fanin}, {@code heap}, {@code all}, or {@code
+ * idlecpu}: the process CPU time 10,000 idle eio actors use over 3 seconds, after they parked),
+ * round trips per ping-pong round, messages per fan-in round (all senders together), idle actors
+ * for the heap figure, rounds.
  */
 public final class ActorBench {
   private ActorBench() {}
@@ -45,16 +46,21 @@ public final class ActorBench {
   private static final OperatingSystemMXBean OS =
       (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
-  /** One measured run: wall and CPU nanoseconds for {@code ops} operations. */
-  record Sample(long wallNanos, long cpuNanos, long ops) {}
+  private static final com.sun.management.ThreadMXBean THREADS =
+      (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+  /** One measured run: wall and CPU nanoseconds and bytes allocated for {@code ops} operations. */
+  record Sample(long wallNanos, long cpuNanos, long bytes, long ops) {}
 
   static Sample measure(long ops, Runnable body) {
+    long b0 = THREADS.getTotalThreadAllocatedBytes();
     long c0 = OS.getProcessCpuTime();
     long t0 = System.nanoTime();
     body.run();
     long t1 = System.nanoTime();
     long c1 = OS.getProcessCpuTime();
-    return new Sample(t1 - t0, c1 - c0, ops);
+    long b1 = THREADS.getTotalThreadAllocatedBytes();
+    return new Sample(t1 - t0, c1 - c0, b1 - b0, ops);
   }
 
   // ---------------------------------------------------------------- eio
@@ -137,6 +143,57 @@ public final class ActorBench {
       // the actors are gone with their switch
     }
     return perActor[0];
+  }
+
+  /**
+   * CPU milliseconds per second that the JVM's threads (carriers included; GC and compiler
+   * threads are not Java threads and are left out) use while {@code n} eio actors wait for a
+   * message, measured over {@code seconds} after a settling second: an idle actor must cost no
+   * CPU. Per-thread CPU time is read in nanoseconds (the process's own counts in 10 ms ticks).
+   */
+  static double eioIdleCpu(int n, int seconds) {
+    double[] perSecond = {0};
+    try {
+      Switch.run(sw -> {
+        AtomicInteger started = new AtomicInteger();
+        for (int i = 0; i < n; i++) {
+          Actors.spawn(sw, "idle", Mailbox.unbounded(), ctx -> {
+            started.incrementAndGet();
+            ctx.receive();
+          });
+        }
+        while (started.get() < n) {
+          Thread.sleep(10);
+        }
+        Thread.sleep(1000);
+        Map<Long, Long> c0 = threadCpu();
+        long t0 = System.nanoTime();
+        Thread.sleep(seconds * 1000L);
+        Map<Long, Long> c1 = threadCpu();
+        long t1 = System.nanoTime();
+        long used = 0;
+        for (var e : c1.entrySet()) {
+          used += e.getValue() - c0.getOrDefault(e.getKey(), 0L);
+        }
+        perSecond[0] = used / 1e6 / ((t1 - t0) / 1e9);
+        sw.fail(new Stop());
+      });
+    } catch (Stop expected) {
+      // the actors are gone with their switch
+    }
+    return perSecond[0];
+  }
+
+  /** CPU nanoseconds so far of every live platform thread, by thread id. */
+  static Map<Long, Long> threadCpu() {
+    Map<Long, Long> out = new java.util.HashMap<>();
+    for (long id : THREADS.getAllThreadIds()) {
+      long t = THREADS.getThreadCpuTime(id);
+      if (t >= 0) {
+        out.put(id, t);
+      }
+    }
+    return out;
   }
 
   static final class Stop extends RuntimeException {
@@ -254,6 +311,13 @@ public final class ActorBench {
     int rounds = args.length > 4 ? Integer.parseInt(args[4]) : 7;
     System.out.printf("B10 actors: eio vs Pekko typed 1.7.0; %s; JDK %s; %d CPUs; load %s%n",
         mode, Runtime.version(), Runtime.getRuntime().availableProcessors(), load());
+    if (mode.equals("idlecpu")) {
+      for (int r = 0; r < rounds; r++) {
+        System.out.printf("idle CPU, 10,000 eio actors waiting: %.1f ms CPU per second (load %s)%n",
+            eioIdleCpu(10_000, 3), load());
+      }
+      return;
+    }
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "b10");
     try {
       if (mode.equals("pingpong") || mode.equals("all")) {
@@ -306,16 +370,21 @@ public final class ActorBench {
     System.out.printf("%n%s (%d rounds interleaved, medians; load %s)%n", what, rounds, load());
     double[] opsPerSec = new double[2];
     double[] cpuPerOp = new double[2];
+    double[] bytesPerOp = new double[2];
     int i = 0;
     for (var e : s.entrySet()) {
       double[] ops = e.getValue().stream()
           .mapToDouble(x -> x.ops() * 1e9 / x.wallNanos()).sorted().toArray();
       double[] cpu = e.getValue().stream()
           .mapToDouble(x -> (double) x.cpuNanos() / x.ops()).sorted().toArray();
+      double[] bytes = e.getValue().stream()
+          .mapToDouble(x -> (double) x.bytes() / x.ops()).sorted().toArray();
       opsPerSec[i] = ops[ops.length / 2];
       cpuPerOp[i] = cpu[cpu.length / 2];
-      System.out.printf("  %-6s %,14.0f ops/s   %8.0f CPU-ns/op   (ops/s min %,.0f max %,.0f)%n",
-          e.getKey(), opsPerSec[i], cpuPerOp[i], ops[0], ops[ops.length - 1]);
+      bytesPerOp[i] = bytes[bytes.length / 2];
+      System.out.printf("  %-6s %,14.0f ops/s   %8.0f CPU-ns/op   %7.1f B/op   "
+          + "(ops/s min %,.0f max %,.0f)%n",
+          e.getKey(), opsPerSec[i], cpuPerOp[i], bytesPerOp[i], ops[0], ops[ops.length - 1]);
       i++;
     }
     System.out.printf("  eio/Pekko: %.2fx ops/s, %.2fx CPU per op (below 1: eio uses less)%n",

@@ -5,9 +5,9 @@ import dev.eio.Fiber;
 import dev.eio.actor.Mailbox;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
+import org.jctools.queues.MessagePassingQueue;
 import org.jctools.queues.atomic.unpadded.MpscAtomicUnpaddedArrayQueue;
 import org.jctools.queues.atomic.unpadded.MpscUnboundedAtomicUnpaddedArrayQueue;
 
@@ -20,6 +20,13 @@ import org.jctools.queues.atomic.unpadded.MpscUnboundedAtomicUnpaddedArrayQueue;
  * and their read (the queue's own stores are release stores only), so one of them always sees the
  * other: no wake-up is lost. The padding-free queue variants keep an idle actor small; a mailbox
  * has one consumer, so the false sharing padding prevents costs little here.
+ *
+ * <p>Before publishing itself, a receiver whose recent waits were short watches the slot the
+ * next message lands in for up to {@link #SPIN_MAX_NANOS} (ADR 38): a reply that comes within
+ * microseconds then costs neither side a park and an unpark. The budget adapts: a spin that
+ * catches a message keeps it, one that does not halves it, down to parking at once; a parked
+ * receiver tries spinning again only after quick wake-ups, at growing intervals. An idle actor
+ * never spins, so it costs no CPU.
  */
 final class MailboxQueue {
   private static final VarHandle WAITER;
@@ -32,14 +39,33 @@ final class MailboxQueue {
     }
   }
 
+  /**
+   * The longest a receiver watches its queue before parking (ADR 38): {@code
+   * -Deio.actor.spinNanos}, 10 microseconds by default, none on a single processor (the sender
+   * cannot run while we spin) or when set to 0.
+   */
+  static final int SPIN_MAX_NANOS =
+      Math.max(0, Integer.getInteger(
+          "eio.actor.spinNanos", Runtime.getRuntime().availableProcessors() > 1 ? 10_000 : 0));
+
+  /** A spin budget halved below this is dropped: the receiver parks at once. */
+  static final int SPIN_MIN_NANOS = Math.max(1, SPIN_MAX_NANOS >> 3);
+
+  /** At most this many quick parks between two probing spins of a receiver that stopped. */
+  static final int PROBE_GAP_MAX = 1024;
+
   /** Unbounded mailboxes grow in chunks of this many slots. */
   static final int CHUNK = 32;
 
-  private final Queue<Object> queue;
+  private final MessagePassingQueue<Object> queue;
   private final MpscAtomicUnpaddedArrayQueue<Object> bounded;
   private final int capacity;
   private final boolean waitWhenFull;
   private volatile Thread waiter;
+  // Adaptive spinning before parking (ADR 38); the consumer's own fields, plain.
+  private int spinNanos;
+  private int probeGap = 1;
+  private int quickParks;
   // Senders waiting for room (WAIT mailboxes only); created with the mailbox.
   private final ConcurrentLinkedQueue<Thread> senders;
 
@@ -123,16 +149,23 @@ final class MailboxQueue {
   boolean awaitMessage(long deadline) {
     Thread me = Thread.currentThread();
     Fiber.check();
+    int budget = spinNanos;
+    if (budget > 0
+        && (deadline == Long.MAX_VALUE || deadline - System.nanoTime() > budget)
+        && spin(me, budget)) {
+      return true;
+    }
     waiter = me;
     VarHandle.fullFence();
     try {
       if (!queue.isEmpty()) {
         return true;
       }
+      long parkedAt = System.nanoTime();
       if (deadline == Long.MAX_VALUE) {
         LockSupport.park(this);
       } else {
-        long left = deadline - System.nanoTime();
+        long left = deadline - parkedAt;
         if (left <= 0) {
           return false;
         }
@@ -141,9 +174,50 @@ final class MailboxQueue {
       if (Thread.interrupted()) {
         throw cancelled();
       }
+      afterPark(System.nanoTime() - parkedAt);
       return true;
     } finally {
       waiter = null;
+    }
+  }
+
+  /**
+   * Watches the queue for up to {@code budget} nanoseconds without parking (the sender then
+   * skips the unpark too). True when a message came; otherwise the next budget is halved, to
+   * nothing below {@link #SPIN_MIN_NANOS}.
+   */
+  private boolean spin(Thread me, int budget) {
+    long start = System.nanoTime();
+    for (int i = 1; ; i++) {
+      // The slot the next message lands in: one cache line, written by the sender.
+      if (queue.relaxedPeek() != null) {
+        if (budget != SPIN_MAX_NANOS || probeGap != 1) { // no store while it stays put
+          spinNanos = SPIN_MAX_NANOS;
+          probeGap = 1;
+        }
+        return true;
+      }
+      Thread.onSpinWait();
+      // The clock and the interrupt are read every few turns: each read costs more than a turn.
+      if ((i & 7) == 0 && (System.nanoTime() - start >= budget || me.isInterrupted())) {
+        int next = budget >> 1;
+        spinNanos = next < SPIN_MIN_NANOS ? 0 : next;
+        return false;
+      }
+    }
+  }
+
+  /**
+   * Learns from a park of {@code waited} nanoseconds while not spinning: a message that came
+   * within the longest spin says spinning may pay again, so after {@code probeGap} such parks
+   * the next wait spins once more; the gap doubles each time, and a spin that catches a message
+   * resets it. An idle actor (long waits) never spins again.
+   */
+  private void afterPark(long waited) {
+    if (spinNanos == 0 && waited < SPIN_MAX_NANOS && ++quickParks >= probeGap) {
+      quickParks = 0;
+      probeGap = Math.min(probeGap << 1, PROBE_GAP_MAX);
+      spinNanos = SPIN_MAX_NANOS;
     }
   }
 
