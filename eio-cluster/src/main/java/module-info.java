@@ -8,6 +8,7 @@
 @SuppressWarnings("requires-transitive-automatic")
 module dev.eio.cluster {
   requires transitive dev.eio.core;
+  requires transitive dev.eio.actor;
   requires transitive com.hazelcast.core;
 
   exports dev.eio.cluster;

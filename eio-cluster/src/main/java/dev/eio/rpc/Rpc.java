@@ -3,6 +3,8 @@ package dev.eio.rpc;
 import dev.eio.Switch;
 import dev.eio.cluster.Cluster;
 import dev.eio.cluster.MemberLostException;
+import dev.eio.actor.Mailbox;
+import dev.eio.internal.rpc.ActorInvoker;
 import dev.eio.internal.rpc.Client;
 import dev.eio.internal.rpc.Contract;
 import dev.eio.internal.rpc.Install;
@@ -16,8 +18,9 @@ import java.util.Objects;
 
 /**
  * Typed RPC: a Java interface is the contract, an implementation serves it on a cluster member
- * ({@link #serve}) or in a worker JVM ({@link #spawn}), and a {@link java.lang.reflect.Proxy} of
- * the interface calls it ({@link #connect}, {@link RpcWorker#client}).
+ * ({@link #serve}), in a worker JVM ({@link #spawn}) or owned by an actor ({@link #actor}), and a
+ * {@link java.lang.reflect.Proxy} of the interface calls it ({@link #connect}, {@link
+ * RpcWorker#client}, {@link RpcActor#client}).
  *
  * <p>Guarantees: a call is a cluster task or a worker task, so it has their guarantees.
  * Cancelling the calling fiber interrupts the remote method and the call returns ({@link
@@ -38,9 +41,9 @@ import java.util.Objects;
  * the implementation. A caller checks that a value fits the method's return type.
  *
  * <p>On the wire a method is its name and its parameter types ({@code put(java.lang.String,byte[])}),
- * never a position: see the package documentation for how a contract may change. What runs a
- * checked call is one internal step (an object's method today); actors will serve contracts by
- * plugging in there, with the same wire and clients (ADR 32).
+ * never a position: see the package documentation for how a contract may change. An actor serving
+ * a contract ({@link #actor}, ADR 37) runs the calls one at a time in its fiber, so its
+ * implementation needs no lock; its calls cross the same wire and the same checks.
  *
  * <pre>{@code
  * // on the member
@@ -67,18 +70,60 @@ public final class Rpc {
     Objects.requireNonNull(member, "member");
     Objects.requireNonNull(contract, "contract");
     Objects.requireNonNull(impl, "impl");
+    serve(sw, member, Contract.of(contract), Invoker.direct(contract.cast(impl)));
+  }
+
+  /**
+   * Serves {@code actor}'s contract on {@code member} until {@code sw} finishes: calls from the
+   * cluster are posted to the actor and run one at a time in its fiber, in arrival order, with
+   * the calls of its local {@link RpcActor#client clients}. A call that arrives once {@code sw}
+   * has finished is refused ({@link CallRefusedException}); one that arrives once the actor has
+   * stopped fails with {@link dev.eio.actor.ActorExitException}.
+   *
+   * @throws IllegalArgumentException when {@code member} is a client
+   * @throws IllegalStateException when {@code member} serves the contract already
+   */
+  public static void serve(Switch sw, Cluster member, RpcActor<?> actor) {
+    Objects.requireNonNull(sw, "sw");
+    Objects.requireNonNull(member, "member");
+    Objects.requireNonNull(actor, "actor");
+    serve(sw, member, Contract.of(actor.contract()), actor.invoker());
+  }
+
+  private static void serve(Switch sw, Cluster member, Contract contract, Invoker invoker) {
     if (!member.isMember()) {
       throw new IllegalArgumentException("member: a client cannot serve calls; join the cluster as a member");
     }
     sw.check();
     Services services = RpcCall.services(member.hazelcast());
-    Services.Served served = services.add(Contract.of(contract), Invoker.direct(contract.cast(impl)));
+    Services.Served served = services.add(contract, invoker);
     try {
       sw.onRelease(() -> services.remove(served));
     } catch (RuntimeException e) {
       services.remove(served);
       throw e;
     }
+  }
+
+  /**
+   * Starts an actor in {@code sw} that owns {@code impl} and serves {@code contract} with it: each
+   * call, from a local {@link RpcActor#client client} or from the cluster ({@link #serve(Switch,
+   * Cluster, RpcActor)}), is a message in the actor's {@code mailbox}, and the actor runs the calls
+   * one at a time in its own fiber, in arrival order. So {@code impl} needs no lock, provided
+   * nothing else calls it. The actor stops with {@code sw} (see {@link RpcActor} for cancellation,
+   * full mailboxes and a stopped actor).
+   *
+   * @throws IllegalArgumentException when {@code contract} is not an interface eio can call
+   * @throws WrongThreadException when the caller is not in {@code sw}'s tree of fibers
+   * @throws IllegalStateException when {@code sw} has finished
+   */
+  public static <T> RpcActor<T> actor(Switch sw, Class<T> contract, Mailbox mailbox, T impl) {
+    Objects.requireNonNull(sw, "sw");
+    Objects.requireNonNull(contract, "contract");
+    Objects.requireNonNull(mailbox, "mailbox");
+    Objects.requireNonNull(impl, "impl");
+    Contract.of(contract);
+    return new RpcActor<>(contract, ActorInvoker.spawn(sw, contract, mailbox, contract.cast(impl)));
   }
 
   /**

@@ -1,5 +1,5 @@
 /**
- * Typed RPC on cluster members and worker JVMs: a Java interface is the contract ({@link
+ * Typed RPC on cluster members, worker JVMs and actors: a Java interface is the contract ({@link
  * dev.eio.rpc.Rpc}).
  *
  * <h2>Changing a contract</h2>

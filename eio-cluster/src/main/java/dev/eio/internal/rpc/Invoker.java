@@ -5,10 +5,9 @@ import java.lang.reflect.Method;
 
 /**
  * How a served contract's method runs once a call has been checked: the one place that differs
- * between what serves a contract. Today an object serves it, called on the thread that received
- * the call ({@link #direct}). An actor serving a contract (once {@code dev.eio.actor} lands)
- * plugs in here: an invoker that hands the method and arguments to the actor's mailbox and waits
- * for its reply, so the checks, the wire and the clients stay as they are.
+ * between what serves a contract: an object called on the thread that received the call ({@link
+ * #direct}), or an actor that owns the object and runs the calls in its fiber, one at a time
+ * ({@link ActorInvoker}). The checks, the wire and the clients are the same for both.
  */
 @FunctionalInterface
 public interface Invoker {
