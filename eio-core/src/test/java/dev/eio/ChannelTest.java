@@ -83,6 +83,51 @@ class ChannelTest {
   }
 
   @Test
+  void bufferKeepsOrderAcrossWrapAroundAndGrowthAndHoldsExactlyItsCapacity() {
+    // Capacities off and on a power of two, above the first ring (1024), and unbounded: the ring
+    // wraps around, and grows while wrapped, without reordering, losing or admitting extra items.
+    for (int cap : new int[] {1, 3, 16, 1500, Integer.MAX_VALUE}) {
+      Channel<Integer> ch = cap == Integer.MAX_VALUE ? Channel.unbounded() : Channel.create(cap);
+      int sent = 0;
+      int received = 0;
+      for (int round = 0; round < 7; round++) {
+        // Growing fills, so a ring that must grow does so after the first drains moved its head.
+        int limit = Math.min(cap, 600 * (round + 1));
+        while (sent - received < limit && ch.trySend(sent)) {
+          sent++;
+        }
+        assertEquals(limit, ch.size(), "capacity " + cap + " round " + round);
+        if (limit == cap) {
+          assertFalse(ch.trySend(-1), "capacity " + cap + " admitted one item more");
+        }
+        // Drain a different share each round, so the oldest item sits at a new index.
+        int drain = 1 + (limit * (round + 2)) / 9;
+        for (int i = 0; i < drain && received < sent; i++) {
+          assertEquals(received++, ch.receive(), "capacity " + cap);
+        }
+      }
+      ch.close();
+      for (int x : ch) {
+        assertEquals(received++, x, "capacity " + cap);
+      }
+      assertEquals(sent, received, "capacity " + cap);
+    }
+  }
+
+  @Test
+  void failDropsAWrappedBuffer() {
+    Channel<Integer> ch = Channel.create(4);
+    for (int i = 0; i < 4; i++) {
+      assertTrue(ch.trySend(i));
+    }
+    assertEquals(0, ch.receive());
+    assertTrue(ch.trySend(4)); // wrapped: the newest item sits at the ring's start
+    assertTrue(ch.fail(new IllegalStateException("broken")));
+    assertEquals(0, ch.size());
+    assertThrows(ChannelClosedException.class, ch::receive);
+  }
+
+  @Test
   void unboundedSendNeverWaits() {
     Channel<Integer> ch = Channel.unbounded();
     for (int i = 0; i < 10_000; i++) {

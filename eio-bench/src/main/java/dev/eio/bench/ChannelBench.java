@@ -25,7 +25,8 @@ import java.util.function.IntFunction;
  * <p>Arguments (all optional): {@code items=N} items per round (default 400000), {@code
  * rounds=N} measured rounds (default 5), {@code warmup=N} (default 3), {@code only=PREFIX} runs
  * only the lines whose shape and capacity start with PREFIX (e.g. {@code only=4P/4C} or
- * {@code only=stream10}).
+ * {@code only=stream10}), {@code jctools=1} adds the JCTools prototype (ADR 34) to the capacity 16
+ * and 1024 lines.
  */
 public final class ChannelBench {
   private ChannelBench() {}
@@ -277,6 +278,16 @@ public final class ChannelBench {
   }
 
   /**
+   * One round of {@link Channel} between virtual threads, ns per item: the entry point {@link
+   * ChannelVersionsBench} calls in the copy of this class that each eio-core version is loaded
+   * with.
+   */
+  public static double eioRound(int producers, int consumers, int capacity, int items)
+      throws Exception {
+    return run(eio(capacity), producers, consumers, items);
+  }
+
+  /**
    * Eio's bench_stream: {@code senders} fibers together send 1..n, one receiver sums them.
    */
   static double stream(Q q, int senders, int n) throws Exception {
@@ -410,6 +421,10 @@ public final class ChannelBench {
     int rounds = 5;
     int warmup = 3;
     String only = null;
+    // The JCTools prototype never parks: its waits are Thread.yield loops, which at 4P/4C under
+    // the real-time priority of /work/wt/quiet-bench ran for minutes (ADR 40), so the wall-time
+    // shapes include it only on request; the solo shape always does.
+    boolean jctools = false;
     for (String a : args) {
       String[] kv = a.split("=", 2);
       if (kv.length != 2) {
@@ -424,6 +439,7 @@ public final class ChannelBench {
         case "items" -> items = v;
         case "rounds" -> rounds = v;
         case "warmup" -> warmup = v;
+        case "jctools" -> jctools = v != 0;
         default -> throw new IllegalArgumentException("unknown argument '" + kv[0] + "'");
       }
     }
@@ -444,7 +460,7 @@ public final class ChannelBench {
           impls.add(new Impl("LinkedTransferQueue.transfer", ChannelBench::ltqTransfer));
         } else {
           impls.add(new Impl("ArrayBlockingQueue", ChannelBench::abq));
-          if (cap >= 16) {
+          if (cap >= 16 && jctools) {
             impls.add(new Impl("JCTools MPMC fast path, no waiters", ChannelBench::jctools));
           }
           if (cap == 1024) {
