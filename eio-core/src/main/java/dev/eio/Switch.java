@@ -45,7 +45,8 @@ import java.util.concurrent.locks.LockSupport;
  * which is a child of the caller's: cancelling the caller cancels the switch; a failure in the
  * switch cancels only the switch. {@link #runProtected} ignores the caller's cancellation.
  *
- * <p>Fibers are virtual threads named {@code <switch-name>/<n>}.
+ * <p>Fibers are virtual threads named after the switch; dumps and events list them as {@code
+ * <switch-name>/<n>}.
  *
  * <pre>{@code
  * Switch.run("server", sw -> {
@@ -259,6 +260,8 @@ public final class Switch {
 
   /**
    * Starts {@code task} in a new fiber of this switch. A failure of the task fails the switch.
+   * From the moment this returns the fiber is in the switch: listed by {@link #dump()} and
+   * reached by the switch's cancellation, even before its thread has run.
    *
    * @throws WrongThreadException when the caller is not in this switch's tree
    * @throws IllegalStateException when the switch has finished
