@@ -57,7 +57,9 @@ public final class HazelcastSetup {
     c.getExecutorConfig(CONTROL).setPoolSize(4);
     c.getMemberAttributeConfig().setAttribute(SLOTS, Integer.toString(cores));
     serialization(c.getSerializationConfig(), wire);
-    c.setUserContext(new java.util.concurrent.ConcurrentHashMap<>(Map.of(Wire.USER_CONTEXT_KEY, wire)));
+    c.setUserContext(
+        new java.util.concurrent.ConcurrentHashMap<>(
+            Map.of(Wire.USER_CONTEXT_KEY, wire, BlockGate.USER_CONTEXT_KEY, new BlockGate(cores))));
     return c;
   }
 
