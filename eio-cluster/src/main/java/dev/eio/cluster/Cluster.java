@@ -188,9 +188,7 @@ public final class Cluster {
 
   /**
    * The cluster's members as a {@link Where}: as many ranges run at once as the members have
-   * cores; each task goes to the least busy member; a lost member fails the operation. The blocks
-   * of {@code map}, {@code forEach} and {@code fold} go two per core: one runs, the next waits
-   * queued on its member and starts without a round trip.
+   * cores; each task goes to the least busy member; a lost member fails the operation.
    */
   public Where where() {
     return Where.remote(remote);

@@ -417,8 +417,6 @@ public final class Parallel {
     // A range sent to a worker JVM or a cluster member costs a round trip (about 0.5 ms of latency
     // and as much CPU on a 2-core machine, B9b), so a segment there is cut into 4 blocks, not 16:
     // with 16 items on 2 members, 16 one-item ranges spent a fifth of the machine on round trips.
-    // A remote that queues blocks on its members (runBlock) gets more loops than segments, so
-    // that each member holds its next block while it runs the current one (ADR 41).
     int blocksPerSegment = remote == null ? 16 : 4;
     int block = chunk != 0 ? chunk : Math.max(1, n / (workers * blocksPerSegment));
     int units = (int) (((long) n + block - 1) / block);
@@ -432,9 +430,8 @@ public final class Parallel {
     Object[] results = new Object[units];
     int[] completion = new int[units];
     AtomicInteger completed = new AtomicInteger();
-    int loops = remote == null ? workers : Math.max(workers, Math.min(units, remote.blocksInFlight()));
-    List<Task> tasks = new ArrayList<>(loops);
-    for (int w = 0; w < loops; w++) {
+    List<Task> tasks = new ArrayList<>(workers);
+    for (int w = 0; w < workers; w++) {
       int worker = w;
       tasks.add(
           () -> {
@@ -486,7 +483,7 @@ public final class Parallel {
   private static <A, R> R onWorker(
       Where.Remote remote, List<? extends A> items, int from, int to, RangeFn<A, R> fn, Object owner) {
     List<A> slice = new ArrayList<>(items.subList(from, to));
-    return remote.runBlock(
+    return remote.run(
         new OwnedTask<>(() -> fn.apply(slice, from, 0, slice.size()), owner), owner.getClass());
   }
 

@@ -54,25 +54,6 @@ public final class Where {
      * @throws dev.eio.Cancelled when the caller is cancelled, after the remote task has stopped
      */
     <T> T run(SerializableCallable<T> task, Class<?> replyNest);
-
-    /**
-     * How many blocks of a list operation ({@code map}, {@code forEach}, {@code fold}) {@link
-     * Parallel} keeps in flight at once: {@link #parallelism()} unless {@link #runBlock} queues
-     * blocks on their host, when more in flight hide the round trip between two blocks.
-     */
-    default int blocksInFlight() {
-      return parallelism();
-    }
-
-    /**
-     * Runs one block of a list operation, as {@link #run} does, except that the host may queue it
-     * behind the blocks it already runs (at most its share of {@link #parallelism()} at once), so
-     * that the next block starts the instant a core frees. {@link Parallel} sends only its own
-     * blocks this way, never tasks that wait for one another.
-     */
-    default <T> T runBlock(SerializableCallable<T> task, Class<?> replyNest) {
-      return run(task, replyNest);
-    }
   }
 
   private final DomainManager domains;

@@ -34,8 +34,6 @@ import java.util.function.Predicate;
  * Runs eio tasks on the members of a cluster: picks the least busy member (tasks in flight per
  * slot), waits in the calling fiber, turns a lost member into {@link MemberLostException}, and on
  * cancellation interrupts the remote task and waits (protected, bounded) until it has stopped.
- * The blocks of {@code Parallel}'s list operations go gated ({@link BlockGate}), two per slot in
- * flight: one runs, the next waits on the member and starts without a round trip (ADR 41).
  */
 public final class ClusterRemote implements Where.Remote {
   /** How long a cancelled call waits for its remote task to stop before giving up on it. */
@@ -102,30 +100,8 @@ public final class ClusterRemote implements Where.Remote {
     }
   }
 
-  /**
-   * Two per slot: while a member runs one block, the next waits at its gate, so the round trip
-   * between two blocks (about 1.2 ms, B9b) no longer leaves the member's core idle.
-   */
-  @Override
-  public int blocksInFlight() {
-    return 2 * parallelism();
-  }
-
   @Override
   public <T> T run(SerializableCallable<T> task, Class<?> replyNest) {
-    return run(task, replyNest, false);
-  }
-
-  /**
-   * Gated, unless sent from inside a block on a member (a nested {@code Parallel} call): its
-   * blocks may land on this member while their parent holds the slot they would wait for.
-   */
-  @Override
-  public <T> T runBlock(SerializableCallable<T> task, Class<?> replyNest) {
-    return run(task, replyNest, !BlockGate.insideBlock());
-  }
-
-  private <T> T run(SerializableCallable<T> task, Class<?> replyNest, boolean gated) {
     byte[] bytes = wire.encodeTask(task);
     Predicate<Class<?>> reply = replyClasses(replyNest);
     Set<UUID> lost = new HashSet<>();
@@ -133,7 +109,7 @@ public final class ClusterRemote implements Where.Remote {
     for (int attempt = 1; ; attempt++) {
       Member m = pick(lost);
       try {
-        return runOn(m, bytes, reply, gated);
+        return runOn(m, bytes, reply);
       } catch (RuntimeException e) {
         if (e instanceof MemberLostException) {
           lost.add(m.getUuid());
@@ -155,9 +131,7 @@ public final class ClusterRemote implements Where.Remote {
 
   /** Runs {@code task} on {@code member}, wherever else work would go; no retry. */
   public <T> T runOn(Member member, SerializableCallable<T> task, Class<?> replyNest) {
-    byte[] bytes = wire.encodeTask(task);
-    counter(member).incrementAndGet();
-    return runOn(member, bytes, replyClasses(replyNest), false);
+    return runOn(member, wire.encodeTask(task), replyClasses(replyNest));
   }
 
   /** Runs {@code task} on the member that owns {@code key}'s partition now; no retry. */
@@ -169,34 +143,27 @@ public final class ClusterRemote implements Where.Remote {
     return runOn(owner, task, replyNest);
   }
 
-  /**
-   * The least busy member not in {@code avoid} (any member when all are avoided), its in-flight
-   * count already raised: picking and counting in one step, so that blocks sent at the same moment
-   * spread over the members instead of all seeing the same idle one.
-   */
+  /** The least busy member not in {@code avoid} (any member when all are avoided). */
   private Member pick(Set<UUID> avoid) {
     List<Member> members = workers();
     if (members.isEmpty()) {
       throw new IllegalStateException("the cluster has no member that runs tasks");
     }
-    synchronized (inFlight) {
-      Member best = null;
-      double bestLoad = Double.MAX_VALUE;
-      for (int pass = 0; pass < 2 && best == null; pass++) {
-        for (Member m : members) {
-          if (pass == 0 && avoid.contains(m.getUuid())) {
-            continue;
-          }
-          double load = (double) counter(m).get() / slots(m);
-          if (load < bestLoad) {
-            best = m;
-            bestLoad = load;
-          }
+    Member best = null;
+    double bestLoad = Double.MAX_VALUE;
+    for (int pass = 0; pass < 2 && best == null; pass++) {
+      for (Member m : members) {
+        if (pass == 0 && avoid.contains(m.getUuid())) {
+          continue;
+        }
+        double load = (double) counter(m).get() / slots(m);
+        if (load < bestLoad) {
+          best = m;
+          bestLoad = load;
         }
       }
-      counter(best).incrementAndGet();
-      return best;
     }
+    return best;
   }
 
   /** This JVM's half of every task id: random, so callers in other JVMs do not collide. */
@@ -216,16 +183,16 @@ public final class ClusterRemote implements Where.Remote {
     return inFlight.computeIfAbsent(m.getUuid(), u -> new AtomicInteger());
   }
 
-  /** Runs the task {@code bytes} on {@code m}, whose in-flight count the caller has raised. */
   @SuppressWarnings("unchecked")
-  private <T> T runOn(Member m, byte[] bytes, Predicate<Class<?>> replyClasses, boolean gated) {
+  private <T> T runOn(Member m, byte[] bytes, Predicate<Class<?>> replyClasses) {
+    Fiber.check();
+    UUID id = nextId();
     AtomicInteger load = counter(m);
+    load.incrementAndGet();
     try {
-      Fiber.check();
-      UUID id = nextId();
       Future<byte[]> f;
       try {
-        f = hz.getExecutorService(HazelcastSetup.EXECUTOR).submitToMember(new Envelope(id, bytes, gated), m);
+        f = hz.getExecutorService(HazelcastSetup.EXECUTOR).submitToMember(new Envelope(id, bytes), m);
       } catch (RuntimeException e) {
         throw lostOr(e, m);
       }

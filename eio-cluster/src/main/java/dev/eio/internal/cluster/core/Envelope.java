@@ -15,28 +15,19 @@ import java.util.concurrent.CountDownLatch;
 /**
  * An eio task on its way to a member: an id (for {@link AwaitStop}) and the task's codec bytes.
  * The member decodes the task with its own {@link Wire} (found in its user context), never the
- * sender's, runs it, and answers with the codec bytes of its {@link Outcome}. A gated envelope (a
- * block of a {@code Parallel} list operation) first waits for a slot at the member's {@link
- * BlockGate}.
+ * sender's, runs it, and answers with the codec bytes of its {@link Outcome}.
  */
 public final class Envelope implements Callable<byte[]>, IdentifiedDataSerializable, HazelcastInstanceAware {
   private UUID id;
   private byte[] task;
-  private boolean gated;
   private transient Wire wire;
   private transient HazelcastInstance member;
 
   Envelope() {}
 
   public Envelope(UUID id, byte[] task) {
-    this(id, task, false);
-  }
-
-  /** An envelope that, when {@code gated}, waits for a slot at the member's {@link BlockGate}. */
-  public Envelope(UUID id, byte[] task, boolean gated) {
     this.id = id;
     this.task = task;
-    this.gated = gated;
   }
 
   @Override
@@ -57,19 +48,7 @@ public final class Envelope implements Callable<byte[]>, IdentifiedDataSerializa
     }
     try {
       SerializableCallable<?> callable = wire.decodeTask(task);
-      BlockGate gate = gated ? BlockGate.of(member) : null;
-      if (gate != null) {
-        // Registered in RunningTasks first: a block cancelled while it waits here is interrupted.
-        gate.enter();
-      }
-      Object value;
-      try {
-        value = callable instanceof MemberTask<?> t ? t.callOn(member) : callable.call();
-      } finally {
-        if (gate != null) {
-          gate.leave();
-        }
-      }
+      Object value = callable instanceof MemberTask<?> t ? t.callOn(member) : callable.call();
       return wire.encodeOutcome(Outcome.ok(value));
     } catch (Throwable t) {
       return wire.encodeOutcome(Outcome.failed(t));
@@ -82,14 +61,12 @@ public final class Envelope implements Callable<byte[]>, IdentifiedDataSerializa
   public void writeData(ObjectDataOutput out) throws IOException {
     EioSerialization.writeId(out, id);
     out.writeByteArray(task);
-    out.writeBoolean(gated);
   }
 
   @Override
   public void readData(ObjectDataInput in) throws IOException {
     id = EioSerialization.readId(in);
     task = in.readByteArray();
-    gated = in.readBoolean();
   }
 
   @Override

@@ -57,9 +57,7 @@ public final class HazelcastSetup {
     c.getExecutorConfig(CONTROL).setPoolSize(4);
     c.getMemberAttributeConfig().setAttribute(SLOTS, Integer.toString(cores));
     serialization(c.getSerializationConfig(), wire);
-    c.setUserContext(
-        new java.util.concurrent.ConcurrentHashMap<>(
-            Map.of(Wire.USER_CONTEXT_KEY, wire, BlockGate.USER_CONTEXT_KEY, new BlockGate(cores))));
+    c.setUserContext(new java.util.concurrent.ConcurrentHashMap<>(Map.of(Wire.USER_CONTEXT_KEY, wire)));
     return c;
   }
 
