@@ -30,7 +30,8 @@ import java.util.concurrent.Callable;
  *
  * <p>B9b first warms both clusters up for {@code -Db9.warmupSeconds} (default 30: every member JVM
  * compiles on its own), then measures {@code 5 x rounds} rounds. {@code -Db9.onlyA=true} stops after B9a; {@code -Db9.memberJvm="opts"} adds member JVM options
- * (a profiler's, for instance). B9a also reports the bench JVM's CPU per call, ours and raw.
+ * (a profiler's, for instance). B9a also reports the bench JVM's CPU per call, ours and raw; B9b the
+ * CPU per map of the bench JVM and of the members, and how many cores that kept busy.
  *
  * <p>Arguments (all optional): {@code calls} per B9a measurement (default 300), {@code rounds}
  * (default 7), {@code items} (default 16), {@code fibN} (default 30).
@@ -122,9 +123,13 @@ public final class ClusterBench {
                   long[] t2 = new long[mapRounds];
                   long[] i1 = new long[mapRounds];
                   long[] i2 = new long[mapRounds];
+                  // CPU of the bench JVM and of the members over the measured maps: {caller, members, wall} ns
+                  long[] cpu1 = new long[3];
+                  long[] cpu2 = new long[3];
                   for (int r = -1; r < mapRounds; r++) { // round -1 warms the capacity threads up
-                    long a = time(() -> Parallel.map(c1.where(), work, x -> fib(x)));
-                    long b = time(() -> Parallel.map(c2.where(), work, x -> fib(x)));
+                    boolean count = r >= 0;
+                    long a = timed(() -> Parallel.map(c1.where(), work, x -> fib(x)), one.pids(), count ? cpu1 : null);
+                    long b = timed(() -> Parallel.map(c2.where(), work, x -> fib(x)), two.pids(), count ? cpu2 : null);
                     long c = DomainBench.timeIndependent(1, fibN + 4);
                     long d = DomainBench.timeIndependent(2, fibN + 4);
                     if (r >= 0) {
@@ -145,6 +150,17 @@ public final class ClusterBench {
                   System.out.printf(
                       "| 2 | %.1f | %.2f | %.2f | %.2f |%n", median(t2) / 1e6, speedup, capacity, speedup / capacity);
                   System.out.printf("  B9b speedup / capacity = %.2f (target >= 0.90)%n", speedup / capacity);
+                  // Whether the maps are CPU-bound: a 2-member map cannot take less wall time than
+                  // its CPU (caller and members) over the 2 cores.
+                  for (long[] cpu : new long[][] {cpu1, cpu2}) {
+                    System.out.printf(
+                        "  B9b CPU per map, %d member(s): caller %.1f ms, members %.1f ms, wall %.1f ms, %.2f cores busy%n",
+                        cpu == cpu1 ? 1 : 2,
+                        cpu[0] / 1e6 / mapRounds,
+                        cpu[1] / 1e6 / mapRounds,
+                        cpu[2] / 1e6 / mapRounds,
+                        (double) (cpu[0] + cpu[1]) / cpu[2]);
+                  }
                 }));
   }
 
@@ -169,6 +185,38 @@ public final class ClusterBench {
     long t0 = System.nanoTime();
     body.run();
     return System.nanoTime() - t0;
+  }
+
+  /** {@link #time}, adding the bench JVM's CPU, the members' CPU and the wall time to {@code cpu} when not null. */
+  private static long timed(Runnable body, List<Long> members, long[] cpu) {
+    if (cpu == null) {
+      return time(body);
+    }
+    long caller = callerCpu();
+    long others = membersCpu(members);
+    long t = time(body);
+    cpu[0] += callerCpu() - caller;
+    cpu[1] += membersCpu(members) - others;
+    cpu[2] += t;
+    return t;
+  }
+
+  private static long callerCpu() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
+  /** The member JVMs' CPU time so far, ns (10 ms grain: summed over many maps). */
+  private static long membersCpu(List<Long> pids) {
+    long ns = 0;
+    for (long pid : pids) {
+      ns +=
+          ProcessHandle.of(pid)
+              .flatMap(p -> p.info().totalCpuDuration())
+              .map(java.time.Duration::toNanos)
+              .orElse(0L);
+    }
+    return ns;
   }
 
   private static long median(long[] v) {
