@@ -8,4 +8,6 @@ module dev.eio.actor {
   requires org.jctools.core;
 
   exports dev.eio.actor;
+  // The cluster's remote references hook into local ones (wire forms, quiet exit listeners).
+  exports dev.eio.internal.actor to dev.eio.cluster;
 }

@@ -10,7 +10,9 @@ module dev.eio.cluster {
   requires transitive dev.eio.core;
   requires transitive dev.eio.actor;
   requires transitive com.hazelcast.core;
+  requires transitive dev.eio.actor;
 
   exports dev.eio.cluster;
   exports dev.eio.rpc;
+  exports dev.eio.cluster.actor;
 }

@@ -22,6 +22,7 @@ public final class ActorExitException extends RuntimeException {
       case ExitReason.Failed f -> f.failure();
       case ExitReason.Cancelled c -> c.reason();
       case ExitReason.Normal n -> null;
+      case ExitReason.MemberGone g -> null;
     };
   }
 

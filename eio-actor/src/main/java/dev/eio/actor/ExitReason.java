@@ -1,18 +1,20 @@
 package dev.eio.actor;
 
 /**
- * Why an actor stopped: it returned ({@link Normal}), it threw ({@link Failed}), or it was
- * cancelled ({@link Cancelled}: its switch ended or was cancelled).
+ * Why an actor stopped: it returned ({@link Normal}), it threw ({@link Failed}), it was
+ * cancelled ({@link Cancelled}: its switch ended or was cancelled), or, for an actor on another
+ * cluster member, that member is gone ({@link MemberGone}).
  *
  * <p>The set of reasons is sealed so a {@code switch} over them is checked by the compiler. It is
- * meant to grow: remote actors will add a reason for a cluster member that left; code that must
- * keep compiling across versions should have a {@code default} branch.
+ * meant to grow: code that must keep compiling across versions should have a {@code default}
+ * branch.
  *
  * <pre>{@code
  * switch (down.reason()) {
  *   case ExitReason.Normal n -> log("done");
  *   case ExitReason.Failed f -> log("crashed: " + f.failure());
  *   case ExitReason.Cancelled c -> log("stopped with its switch");
+ *   case ExitReason.MemberGone g -> log("its member left: " + g.member());
  * }
  * }</pre>
  */
@@ -46,4 +48,18 @@ public sealed interface ExitReason {
    * {@code reason} is the cancellation's reason (may be {@code null}).
    */
   record Cancelled(Throwable reason) implements ExitReason {}
+
+  /**
+   * The actor ran on a cluster member that died or left the cluster (or whose connection was
+   * lost for good): its real end is unknown. Only references to actors on other members report
+   * it; {@code member} names the member ({@code host:port (uuid)}).
+   */
+  record MemberGone(String member) implements ExitReason {
+    /** Checks the member is named. */
+    public MemberGone {
+      if (member == null) {
+        throw new NullPointerException("member");
+      }
+    }
+  }
 }

@@ -29,7 +29,9 @@ import java.util.function.Predicate;
  * <p>Locking: {@code this} guards the exit listeners, the links, the run's cancellation context
  * and the pending kill; the mailbox is lock-free. Only the actor's fiber receives.
  */
-public final class ActorCell<M> implements ActorRef<M>, ActorContext<M> {
+public final class ActorCell<M> implements ActorRef<M>, ActorContext<M>, java.io.Serializable {
+  private static final long serialVersionUID = 1L;
+
   private final String name;
   private final Switch sw;
   private final MailboxQueue mailbox;
@@ -450,6 +452,17 @@ public final class ActorCell<M> implements ActorRef<M>, ActorContext<M> {
     }
     l.exited(this, r);
     return l;
+  }
+
+  /** Crosses the wire as the form a cluster node routes back here ({@link Export}). */
+  @java.io.Serial
+  private Object writeReplace() throws java.io.ObjectStreamException {
+    return Export.replace(this);
+  }
+
+  @java.io.Serial
+  private void readObject(java.io.ObjectInputStream in) throws java.io.InvalidObjectException {
+    throw new java.io.InvalidObjectException("an actor cell is never read from bytes");
   }
 
   @Override

@@ -17,7 +17,8 @@ import java.util.concurrent.locks.LockSupport;
  * The one-shot reply address of an ask: the first message sent to it is the answer; it stops
  * (normally) once answered or once the asker gave up, and later messages are dead letters.
  */
-public final class Reply<R> implements ActorRef<R> {
+public final class Reply<R> implements ActorRef<R>, java.io.Serializable {
+  private static final long serialVersionUID = 1L;
   private static final Object EMPTY = new Object();
   private static final Object GAVE_UP = new Object();
   private static final VarHandle VALUE;
@@ -140,6 +141,17 @@ public final class Reply<R> implements ActorRef<R> {
   @Override
   public ExitHandle onExit(Consumer<? super ExitReason> callback) {
     throw new UnsupportedOperationException("a reply address cannot be watched");
+  }
+
+  /** Crosses the wire as the form a cluster node routes back here ({@link Export}). */
+  @java.io.Serial
+  private Object writeReplace() throws java.io.ObjectStreamException {
+    return Export.replace(this);
+  }
+
+  @java.io.Serial
+  private void readObject(java.io.ObjectInputStream in) throws java.io.InvalidObjectException {
+    throw new java.io.InvalidObjectException("a reply address is never read from bytes");
   }
 
   @Override

@@ -16,12 +16,15 @@ public final class EioSerialization implements DataSerializableFactory {
 
   static final int ENVELOPE = 1;
   static final int AWAIT_STOP = 2;
+  /** A message or monitor notice between cluster actors. */
+  public static final int ACTOR_DELIVERY = 3;
 
   @Override
   public IdentifiedDataSerializable create(int typeId) {
     return switch (typeId) {
       case ENVELOPE -> new Envelope();
       case AWAIT_STOP -> new AwaitStop();
+      case ACTOR_DELIVERY -> new dev.eio.internal.cluster.actor.Delivery();
       default -> throw new IllegalArgumentException("no eio type with id " + typeId);
     };
   }

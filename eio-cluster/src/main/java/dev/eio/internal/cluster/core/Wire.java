@@ -40,6 +40,7 @@ public final class Wire implements Serializable {
       Set.of(
           "dev.eio.internal.OwnedTask",
           "dev.eio.internal.rpc.RpcCall",
+          "dev.eio.internal.cluster.actor.ActorWire",
           "dev.eio.parallel.Parallel",
           "dev.eio.parallel.Streaming");
 
