@@ -22,7 +22,7 @@ final class ActorNodes implements AutoCloseable {
     Cluster cluster;
     ClusterActors actors;
     private final CountDownLatch stop = new CountDownLatch(1);
-    private Thread owner;
+    Thread owner;
 
     /** Where it is, {@code host:port}. */
     String address() {

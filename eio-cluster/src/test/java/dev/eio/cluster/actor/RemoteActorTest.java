@@ -152,6 +152,51 @@ class RemoteActorTest {
   }
 
   @Test
+  void aClientKeepsReceivingWhenTheMemberHoldingItsInboxDies() throws Exception {
+    // A client's deliveries wait in a queue whose partition lives on some member; killing that
+    // member once failed the client's poll and with it the client's switch (seen in
+    // ClusterActorExamplesTest, about one run in three). A cluster of its own, so that the
+    // member killed here may be any of them.
+    try (ActorNodes own = new ActorNodes("inbox-owner", 3, CODEC)) {
+      ActorNodes.Node client = own.addClient();
+      // The client's inbox is created by its polling fiber, which may not have run yet.
+      String inbox =
+          await()
+              .atMost(Duration.ofSeconds(30))
+              .until(
+                  () ->
+                      client.cluster.hazelcast().getDistributedObjects().stream()
+                          .map(o -> o.getName())
+                          .filter(n -> n.startsWith("eio.actor.inbox."))
+                          .findFirst(),
+                  java.util.Optional::isPresent)
+              .orElseThrow();
+      java.util.UUID owner =
+          own.get(0).cluster.hazelcast().getPartitionService().getPartition(inbox).getOwner().getUuid();
+      ActorNodes.Node doomed =
+          own.nodes.stream()
+              .filter(n -> n.cluster.hazelcast().getCluster().getLocalMember().getUuid().equals(owner))
+              .findFirst()
+              .orElseThrow();
+      ActorNodes.Node alive = own.nodes.stream().filter(n -> n != doomed && n != client).findFirst().orElseThrow();
+      doomed.cluster.hazelcast().getLifecycleService().terminate(); // no goodbye
+      Eio.run(env -> Switch.run(sw -> {
+        ActorRef<Echo> echo = client.actors.spawnOn(alive.address(), "echo-after", Mailbox.unbounded(), RemoteActorTest::echo);
+        // Replies go to the client's inbox: a reply sent while the partition moves may be lost
+        // (at most once), so ask until one comes back.
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+          try {
+            return "back".equals(echo.<String>ask(r -> new Echo("back", r), Duration.ofSeconds(2)));
+          } catch (dev.eio.Timeout e) {
+            return false;
+          }
+        });
+        assertTrue(client.owner.isAlive(), "the client's switch ended");
+      }));
+    }
+  }
+
+  @Test
   void monitorsAcrossMembersReportTheRealReason() {
     Eio.run(env -> Switch.run(sw -> {
       ClusterActors from = nodes.get(0).actors;

@@ -4,6 +4,7 @@ import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.collection.IQueue;
+import com.hazelcast.core.HazelcastException;
 import com.hazelcast.core.HazelcastInstance;
 import dev.eio.Cancel;
 import dev.eio.Fiber;
@@ -20,6 +21,7 @@ import dev.eio.internal.actor.DeadLetters;
 import dev.eio.internal.actor.Export;
 import dev.eio.internal.cluster.actor.ActorWire.ReasonForm;
 import dev.eio.internal.cluster.actor.ActorWire.RefForm;
+import dev.eio.internal.cluster.msg.Remote;
 import dev.eio.workers.Codec;
 import dev.eio.workers.CodecException;
 import java.util.Collections;
@@ -179,7 +181,24 @@ public final class Node {
     IQueue<Delivery> q = hz.getQueue(INBOX + id);
     while (true) {
       Fiber.check();
-      Delivery d = Cancel.protect(() -> q.poll(25, TimeUnit.MILLISECONDS));
+      Delivery d;
+      try {
+        d = Cancel.protect(() -> q.poll(25, TimeUnit.MILLISECONDS));
+      } catch (HazelcastException e) {
+        // The member holding this inbox's partition died (a kill -9 failed the poll with
+        // TargetDisconnectedException and, with it, the client's switch): the queue's backup
+        // answers once the cluster has moved the partition. A delivery that member was handing
+        // over is lost, which at-most-once allows (ADR 36). A client shut down stops here.
+        if (closed || !hz.getLifecycleService().isRunning()) {
+          throw e;
+        }
+        Remote.call(
+            () -> {
+              Thread.sleep(Remote.POLL_MILLIS);
+              return null;
+            });
+        continue;
+      }
       if (d != null) {
         arrive(d);
       }
