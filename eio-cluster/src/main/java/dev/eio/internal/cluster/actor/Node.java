@@ -6,7 +6,6 @@ import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.collection.IQueue;
 import com.hazelcast.core.HazelcastException;
 import com.hazelcast.core.HazelcastInstance;
-import dev.eio.Cancel;
 import dev.eio.Fiber;
 import dev.eio.Switch;
 import dev.eio.actor.ActorContext;
@@ -38,6 +37,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -180,10 +180,11 @@ public final class Node {
   private void pollInbox() {
     IQueue<Delivery> q = hz.getQueue(INBOX + id);
     while (true) {
-      Fiber.check();
       Delivery d;
       try {
-        d = Cancel.protect(() -> q.poll(25, TimeUnit.MILLISECONDS));
+        // Remote.take, not a blocking poll: a blocking poll whose partition's member died can
+        // stay unanswered for minutes, and a protected call cannot be abandoned.
+        d = Remote.take(q, () -> null);
       } catch (HazelcastException e) {
         // The member holding this inbox's partition died (a kill -9 failed the poll with
         // TargetDisconnectedException and, with it, the client's switch): the queue's backup
@@ -192,16 +193,11 @@ public final class Node {
         if (closed || !hz.getLifecycleService().isRunning()) {
           throw e;
         }
-        Remote.call(
-            () -> {
-              Thread.sleep(Remote.POLL_MILLIS);
-              return null;
-            });
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(Remote.POLL_MILLIS));
+        Fiber.check();
         continue;
       }
-      if (d != null) {
-        arrive(d);
-      }
+      arrive(d);
     }
   }
 
