@@ -57,7 +57,9 @@ final class RingPrototype implements ChannelBench.Q {
   private static final VarHandle SEQ;
   private static final VarHandle VALUE;
   private static final VarHandle STATE;
-  private static final int YIELDS = 2;
+  // Yields before registering (2, like ChannelWaiter); -Deio.bench.ringYields changes it, to see
+  // how much of the 4P/4C cost is parking (ADR 42).
+  private static final int YIELDS = Integer.getInteger("eio.bench.ringYields", 2);
   // Without the fence nobody wakes a parked waiter: it polls.
   private static final long BARE_PARK_NANOS = 20_000L;
 
