@@ -26,7 +26,10 @@ import java.util.function.IntFunction;
  * rounds=N} measured rounds (default 5), {@code warmup=N} (default 3), {@code only=PREFIX} runs
  * only the lines whose shape and capacity start with PREFIX (e.g. {@code only=4P/4C} or
  * {@code only=stream10}), {@code jctools=1} adds the JCTools prototype (ADR 34) to the capacity 16
- * and 1024 lines.
+ * and 1024 lines, {@code ring=1} the padded ring prototype of ADR 42 ({@link RingPrototype}), and
+ * {@code verbose=1} prints every round with the CPU nanoseconds per item of all the JVM's threads,
+ * at 1P/1C the share of samples in which producer and consumer ran on one carrier, and for the
+ * ring its waits, yields and parks per item.
  */
 public final class ChannelBench {
   private ChannelBench() {}
@@ -98,6 +101,31 @@ public final class ChannelBench {
 
   static Q sync(int capacity) {
     return sync(new SynchronousQueue<>());
+  }
+
+  static Q ring(int capacity) {
+    return new RingPrototype(capacity, true);
+  }
+
+  static Q ringBare(int capacity) {
+    return new RingPrototype(capacity, false);
+  }
+
+  // Regime sampling (verbose=1): every SAMPLE_MASK + 1 items the first producer compares its
+  // carrier with the one the first consumer last reported; a virtual thread's toString names its
+  // carrier ("VirtualThread[#22]/runnable@ForkJoinPool-1-worker-1").
+  private static final int SAMPLE_MASK = 1023;
+  static boolean sampleRegime;
+  // verbose=1: print every round; the items of a round, to turn CPU time into CPU time per item
+  static boolean verbose;
+  static int roundItems;
+  static volatile String consumerCarrier;
+  static int sameCarrier;
+  static int samples;
+
+  private static String carrier() {
+    String s = Thread.currentThread().toString();
+    return s.substring(s.indexOf('@') + 1);
   }
 
   // A volatile field every operation of the JCTools prototype reads after a full fence, as a
@@ -238,8 +266,18 @@ public final class ChannelBench {
               .start(
                   () -> {
                     try {
+                      boolean sample = sampleRegime && from == 0;
                       for (int i = from; i < to; i++) {
                         q.put(VALUES[i & 1023]);
+                        if (sample && (i & SAMPLE_MASK) == 0) {
+                          String c = consumerCarrier;
+                          if (c != null) {
+                            samples++;
+                            if (c.equals(carrier())) {
+                              sameCarrier++;
+                            }
+                          }
+                        }
                       }
                     } catch (Throwable e) {
                       failure[0] = e;
@@ -255,8 +293,12 @@ public final class ChannelBench {
                   () -> {
                     try {
                       long s = 0;
+                      boolean sample = sampleRegime && k == 0;
                       for (int i = 0; i < n; i++) {
                         s += q.take();
+                        if (sample && (i & SAMPLE_MASK) == 0) {
+                          consumerCarrier = carrier();
+                        }
                       }
                       sums[k] = s;
                     } catch (Throwable e) {
@@ -374,6 +416,20 @@ public final class ChannelBench {
     return (double) result[0] / items;
   }
 
+  /**
+   * The CPU time of all live threads (the carriers, the JIT and GC threads), in nanoseconds: the
+   * process's own counter ticks in 10 ms steps here, too coarse for a round.
+   */
+  static long allThreadsCpu() {
+    var mx = (com.sun.management.ThreadMXBean)
+        java.lang.management.ManagementFactory.getThreadMXBean();
+    long sum = 0;
+    for (long t : mx.getThreadCpuTime(mx.getAllThreadIds())) {
+      sum += Math.max(0, t);
+    }
+    return sum;
+  }
+
   interface Round {
     double run(Impl impl) throws Exception;
   }
@@ -387,12 +443,36 @@ public final class ChannelBench {
    */
   static Spread[] measure(List<Impl> impls, Round r, int warmup, int rounds) throws Exception {
     double[][] xs = new double[impls.size()][rounds];
+    double[][] cpu = new double[impls.size()][rounds];
     for (int i = 0; i < warmup + rounds; i++) {
       for (int k = 0; k < impls.size(); k++) {
+        consumerCarrier = null;
+        samples = 0;
+        sameCarrier = 0;
+        long c0 = allThreadsCpu();
         double ns = r.run(impls.get(k));
+        double cpuNs = (allThreadsCpu() - c0) / (double) roundItems;
         if (i >= warmup) {
           xs[k][i - warmup] = ns;
+          cpu[k][i - warmup] = cpuNs;
         }
+        if (verbose) {
+          RingPrototype ring = RingPrototype.last;
+          RingPrototype.last = null;
+          System.out.printf(
+              Locale.ROOT,
+              "  round %d %-34s %8.1f ns/item %8.1f cpu-ns/item  same carrier %s%s%n",
+              i - warmup, impls.get(k).name(), ns, cpuNs,
+              samples == 0 ? "-" : String.format(Locale.ROOT, "%3.0f%% of %d", 100.0 * sameCarrier / samples, samples),
+              ring == null ? "" : "  " + ring.counters(roundItems));
+        }
+      }
+    }
+    if (verbose) {
+      for (int k = 0; k < impls.size(); k++) {
+        double[] c = cpu[k].clone();
+        Arrays.sort(c);
+        System.out.printf(Locale.ROOT, "  median cpu-ns/item %-34s %8.1f%n", impls.get(k).name(), c[rounds / 2]);
       }
     }
     Spread[] m = new Spread[impls.size()];
@@ -425,6 +505,7 @@ public final class ChannelBench {
     // the real-time priority of /work/wt/quiet-bench ran for minutes (ADR 40), so the wall-time
     // shapes include it only on request; the solo shape always does.
     boolean jctools = false;
+    boolean ring = false;
     for (String a : args) {
       String[] kv = a.split("=", 2);
       if (kv.length != 2) {
@@ -440,6 +521,8 @@ public final class ChannelBench {
         case "rounds" -> rounds = v;
         case "warmup" -> warmup = v;
         case "jctools" -> jctools = v != 0;
+        case "ring" -> ring = v != 0;
+        case "verbose" -> verbose = v != 0;
         default -> throw new IllegalArgumentException("unknown argument '" + kv[0] + "'");
       }
     }
@@ -463,6 +546,9 @@ public final class ChannelBench {
           if (cap >= 16 && jctools) {
             impls.add(new Impl("JCTools MPMC fast path, no waiters", ChannelBench::jctools));
           }
+          if (cap >= 16 && ring) {
+            impls.add(new Impl("ring prototype (ADR 42)", ChannelBench::ring));
+          }
           if (cap == 1024) {
             impls.add(new Impl("LinkedTransferQueue (unbounded)", ChannelBench::ltqUnbounded));
           }
@@ -472,8 +558,11 @@ public final class ChannelBench {
           continue;
         }
         int n = items;
+        roundItems = n;
+        sampleRegime = verbose && shape[0] == 1 && shape[1] == 1;
         Spread[] ns =
             measure(impls, impl -> run(impl.make().apply(cap), shape[0], shape[1], n), warmup, rounds);
+        sampleRegime = false;
         print(shapeName, cap, impls, ns);
       }
     }
@@ -483,7 +572,10 @@ public final class ChannelBench {
       impls.add(new Impl("ArrayBlockingQueue", ChannelBench::abq));
       impls.add(new Impl("JCTools MPMC fast path, no waiters", ChannelBench::jctools));
       impls.add(new Impl("JCTools MPMC bare (no fence)", ChannelBench::jctoolsBare));
+      impls.add(new Impl("ring prototype (ADR 42)", ChannelBench::ring));
+      impls.add(new Impl("ring prototype bare (no fence)", ChannelBench::ringBare));
       int n = items;
+      roundItems = n;
       Spread[] ns = measure(impls, impl -> solo(impl.make().apply(16), n), warmup, rounds);
       print("solo CPU", 16, impls, ns);
     }
@@ -496,6 +588,7 @@ public final class ChannelBench {
       impls.add(new Impl("eio Channel", ChannelBench::eio));
       impls.add(new Impl("Jox Channel", ChannelBench::jox));
       impls.add(cap == 0 ? new Impl("SynchronousQueue", ChannelBench::sync) : new Impl("ArrayBlockingQueue", ChannelBench::abq));
+      roundItems = n;
       Spread[] ns = measure(impls, impl -> stream(impl.make().apply(cap), 10, n), warmup, rounds);
       print("stream10", cap, impls, ns);
     }
