@@ -192,7 +192,7 @@ public final class ClusterRemote implements Where.Remote {
     try {
       Future<byte[]> f;
       try {
-        f = hz.getExecutorService(HazelcastSetup.EXECUTOR).submitToMember(new Envelope(id, bytes), m);
+        f = ClientSubmission.submit(hz, HazelcastSetup.EXECUTOR, new Envelope(id, bytes), m);
       } catch (RuntimeException e) {
         throw lostOr(e, m);
       }
@@ -227,10 +227,12 @@ public final class ClusterRemote implements Where.Remote {
   }
 
   /**
-   * Waits for {@code f} in the calling thread. Hazelcast's {@code get()} waits through interrupts
+   * Waits for {@code f} in the calling thread. A member's {@code get()} waits through interrupts
    * (it sets the flag again when the reply comes), so a cancelled caller would wait for the whole
    * task; a timed get ends, flag set, at its timeout, and the reply still wakes this thread
-   * directly (a callback would cost a hop through another thread: 3x the round trip in B9a).
+   * directly (a callback would cost a hop through another thread: 3x the round trip in B9a). A
+   * client's future instead ends at the interrupt, completed with an {@code InterruptedException}
+   * while the task runs on: {@link ClientSubmission#cancel} still tells the member.
    */
   private static byte[] await(Future<byte[]> f) throws InterruptedException, ExecutionException {
     while (true) {
