@@ -115,6 +115,21 @@ final class ClientSubmission implements Future<byte[]> {
     return decode(reply.get(timeout, unit));
   }
 
+  /**
+   * The outcome bytes, waiting untimed: an interrupt of this thread completes a client's future
+   * with an {@code InterruptedException} and ends the wait with one (the reply is then dropped).
+   */
+  byte[] awaitAnswer() throws InterruptedException, ExecutionException {
+    try {
+      return decode(reply.get());
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof InterruptedException) {
+        throw new InterruptedException("interrupted while waiting for the member");
+      }
+      throw e;
+    }
+  }
+
   private byte[] decode(ClientMessage answer) {
     SerializationService s = client.getSerializationService();
     return s.toObject(ExecutorServiceSubmitToMemberCodec.decodeResponse(answer));

@@ -232,12 +232,16 @@ public final class ClusterRemote implements Where.Remote {
    * task; a timed get ends, flag set, at its timeout, and the reply still wakes this thread
    * directly (a callback would cost a hop through another thread: 3x the round trip in B9a). A
    * client's future instead ends at the interrupt, completed with an {@code InterruptedException}
-   * while the task runs on: {@link ClientSubmission#cancel} still tells the member.
+   * while the task runs on ({@link ClientSubmission#cancel} still tells the member): a client
+   * waits untimed, without the timer a timed park of a virtual thread costs per call (ADR 43).
    */
   private static byte[] await(Future<byte[]> f) throws InterruptedException, ExecutionException {
     while (true) {
       if (Thread.interrupted()) {
         throw new InterruptedException();
+      }
+      if (f instanceof ClientSubmission c) {
+        return c.awaitAnswer();
       }
       try {
         return f.get(POLL_MILLIS, TimeUnit.MILLISECONDS);
