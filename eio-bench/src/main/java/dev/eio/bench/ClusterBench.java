@@ -30,7 +30,10 @@ import java.util.concurrent.Callable;
  *
  * <p>B9b first warms both clusters up for {@code -Db9.warmupSeconds} (default 30: every member JVM
  * compiles on its own), then measures {@code 5 x rounds} rounds. {@code -Db9.onlyA=true} stops after B9a; {@code -Db9.memberJvm="opts"} adds member JVM options
- * (a profiler's, for instance). B9a also reports the bench JVM's CPU per call, ours and raw; B9b the
+ * (a profiler's, for instance), and {@code -Db9.memberJfrDump=/tmp/prefix} dumps the members'
+ * flight recordings with {@code jcmd} at the end (they end by SIGKILL, which loses them);
+ * {@code -Db9.profileMaps=N} runs N more 2-member maps and prints the CPU per map of each thread
+ * (pool) of the caller and the members, and the CPU of the items themselves. B9a also reports the bench JVM's CPU per call, ours and raw; B9b the
  * CPU per map of the bench JVM and of the members, and how many cores that kept busy.
  *
  * <p>Arguments (all optional): {@code calls} per B9a measurement (default 300), {@code rounds}
@@ -161,7 +164,161 @@ public final class ClusterBench {
                         cpu[2] / 1e6 / mapRounds,
                         (double) (cpu[0] + cpu[1]) / cpu[2]);
                   }
+                  // -Db9.profileMaps=N: N more 2-member maps, and where their CPU went, thread by
+                  // thread (jcmd Thread.print's cpu= before and after), in the caller and the members.
+                  int profileMaps = Integer.getInteger("b9.profileMaps", 0);
+                  if (profileMaps > 0) {
+                    List<Long> jvms = new java.util.ArrayList<>(List.of(ProcessHandle.current().pid()));
+                    jvms.addAll(two.pids());
+                    List<java.util.Map<String, Double>> before = new java.util.ArrayList<>();
+                    for (long pid : jvms) {
+                      before.add(threadCpu(pid));
+                    }
+                    long itemsCpu = 0;
+                    VmCounters vm0 = VmCounters.now();
+                    for (int r = 0; r < profileMaps; r++) {
+                      for (long itemCpu : Parallel.map(c2.where(), work, x -> itemCpu(x))) {
+                        itemsCpu += itemCpu;
+                      }
+                    }
+                    System.out.printf(
+                        "%nB9b profile: %d maps on 2 members; the items' own CPU (fib) %.2f ms per map%n",
+                        profileMaps, itemsCpu / 1e6 / profileMaps);
+                    VmCounters.now().minus(vm0).print(profileMaps);
+                    for (int j = 0; j < jvms.size(); j++) {
+                      printThreadCpu(j == 0 ? "caller" : "member " + j, before.get(j), threadCpu(jvms.get(j)), profileMaps);
+                    }
+                  }
+                  // -Db9.memberJfrDump=/tmp/prefix: the members end by SIGKILL, so a recording
+                  // they run (-Db9.memberJvm="-XX:StartFlightRecording=...") is dumped here first.
+                  String dump = System.getProperty("b9.memberJfrDump");
+                  if (dump != null) {
+                    List<Long> pids = new java.util.ArrayList<>(one.pids());
+                    pids.addAll(two.pids());
+                    for (long pid : pids) {
+                      jfrDump(pid, dump + "-" + pid + ".jfr");
+                    }
+                  }
                 }));
+  }
+
+  /** This JVM's allocation, JIT and GC figures, to print per map. */
+  record VmCounters(long allocated, long jitMillis, long gcCount, long gcMillis) {
+    static VmCounters now() {
+      var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+      long count = 0;
+      long millis = 0;
+      for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+        count += gc.getCollectionCount();
+        millis += gc.getCollectionTime();
+      }
+      return new VmCounters(
+          threads.getTotalThreadAllocatedBytes(),
+          java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime(),
+          count,
+          millis);
+    }
+
+    VmCounters minus(VmCounters o) {
+      return new VmCounters(allocated - o.allocated, jitMillis - o.jitMillis, gcCount - o.gcCount, gcMillis - o.gcMillis);
+    }
+
+    void print(int maps) {
+      System.out.printf(
+          "  caller per map: %.1f KB allocated, JIT %.2f ms, %.3f GCs taking %.2f ms%n",
+          allocated / 1024.0 / maps, (double) jitMillis / maps, (double) gcCount / maps, (double) gcMillis / maps);
+    }
+  }
+
+  /** {@link #fib}, returning the CPU time of its own thread it took, ns. */
+  static long itemCpu(int n) {
+    var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+    long t0 = threads.getCurrentThreadCpuTime();
+    fib(n);
+    return threads.getCurrentThreadCpuTime() - t0;
+  }
+
+  private static final java.util.regex.Pattern THREAD_LINE =
+      java.util.regex.Pattern.compile("^\"(.*?)\".*? cpu=([0-9.]+)ms");
+
+  /**
+   * Each thread's CPU so far in JVM {@code pid}, ms, threads of one pool summed: this JVM's by
+   * {@code ThreadMXBean} (its VM threads as one "VM (GC, JIT, ...)"), another's by {@code jcmd
+   * Thread.print} (bounded: a jcmd that does not answer in 20 s is dropped).
+   */
+  private static java.util.Map<String, Double> threadCpu(long pid) {
+    java.util.Map<String, Double> out = new java.util.HashMap<>();
+    if (pid == ProcessHandle.current().pid()) {
+      var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+      double javaMs = 0;
+      for (var info : threads.getThreadInfo(threads.getAllThreadIds())) {
+        long ns = info == null ? -1 : threads.getThreadCpuTime(info.getThreadId());
+        if (ns > 0) {
+          out.merge(poolName(info.getThreadName()), ns / 1e6, Double::sum);
+          javaMs += ns / 1e6;
+        }
+      }
+      out.put("VM (GC, JIT, ...) and ended threads", callerCpu() / 1e6 - javaMs);
+      return out;
+    }
+    String jcmd = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+    try {
+      java.nio.file.Path file = java.nio.file.Files.createTempFile("b9-threads", ".txt");
+      Process p =
+          new ProcessBuilder(jcmd, Long.toString(pid), "Thread.print")
+              .redirectErrorStream(true)
+              .redirectOutput(file.toFile())
+              .start();
+      if (!p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        System.out.println("  jcmd Thread.print " + pid + ": no answer in 20 s");
+      }
+      for (String line : java.nio.file.Files.readAllLines(file)) {
+        var m = THREAD_LINE.matcher(line);
+        if (m.find()) {
+          out.merge(poolName(m.group(1)), Double.parseDouble(m.group(2)), Double::sum);
+        }
+      }
+      java.nio.file.Files.delete(file);
+    } catch (java.io.IOException e) {
+      System.out.println("  jcmd Thread.print " + pid + ": " + e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return out;
+  }
+
+  /** One name for a pool's threads: hz.instance.cached.thread-7 becomes cached.thread-*. */
+  private static String poolName(String thread) {
+    return thread.replaceAll("^hz\\.[^.]*\\.", "").replaceAll("[-#]?[0-9]+$", "*");
+  }
+
+  private static void printThreadCpu(String who, java.util.Map<String, Double> before, java.util.Map<String, Double> after, int maps) {
+    java.util.Map<String, Double> diff = new java.util.HashMap<>();
+    after.forEach((k, v) -> diff.put(k, v - before.getOrDefault(k, 0.0)));
+    double total = diff.values().stream().mapToDouble(Double::doubleValue).sum();
+    System.out.printf("  %s: %.2f ms CPU per map in threads:", who, total / maps);
+    diff.entrySet().stream()
+        .sorted(java.util.Map.Entry.<String, Double>comparingByValue().reversed())
+        .limit(8)
+        .forEach(e -> System.out.printf(" %s %.2f;", e.getKey(), e.getValue() / maps));
+    System.out.println();
+  }
+
+  /** Dumps the flight recording of JVM {@code pid} to {@code file} with {@code jcmd}. */
+  private static void jfrDump(long pid, String file) {
+    String jcmd = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+    try {
+      Process p = new ProcessBuilder(jcmd, Long.toString(pid), "JFR.dump", "filename=" + file).inheritIO().start();
+      if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        System.out.println("  jcmd JFR.dump " + pid + ": no answer in 60 s");
+      }
+    } catch (java.io.IOException e) {
+      System.out.println("  jcmd JFR.dump " + pid + ": " + e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static long perCall(int calls, Runnable call) {

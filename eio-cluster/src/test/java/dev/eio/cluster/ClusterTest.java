@@ -3,6 +3,7 @@ package dev.eio.cluster;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.*;
 
+import com.hazelcast.internal.util.ConcurrencyUtil;
 import dev.eio.Eio;
 import dev.eio.Switch;
 import dev.eio.parallel.ItemFailedException;
@@ -21,6 +22,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -182,45 +184,101 @@ class ClusterTest {
     started.set(false);
     stopped.set(false);
     interrupted.set(false);
+    Eio.run(env -> assertCancellingStopsTheRemoteTask(c));
+  }
+
+  /**
+   * The same from a client: its Hazelcast future ends at the caller's interrupt, and the executor
+   * proxy's future then sent no cancel at all: the task ran on (ClientSubmission, ADR 43).
+   */
+  @Test
+  void cancellingAClientCallerReturnsOnlyOnceTheRemoteTaskHasStopped() {
+    started.set(false);
+    stopped.set(false);
+    interrupted.set(false);
     Eio.run(
-        env -> {
-          RuntimeException boom =
-              assertThrows(
-                  RuntimeException.class,
-                  () ->
-                      Switch.run(
-                          sw -> {
-                            sw.fork(
-                                () ->
-                                    c.run(
-                                        () -> {
-                                          started.set(true);
-                                          try {
-                                            Thread.sleep(60_000);
-                                          } catch (InterruptedException e) {
-                                            interrupted.set(true);
-                                            throw e;
-                                          } finally {
-                                            // Slow clean-up: the caller must wait for it.
-                                            long end = System.nanoTime() + 1_000_000_000L;
-                                            while (System.nanoTime() < end) {
-                                              try {
-                                                Thread.sleep(10);
-                                              } catch (InterruptedException again) {
-                                                // keep cleaning up
-                                              }
-                                            }
-                                            stopped.set(true);
-                                          }
-                                          return 0;
-                                        }));
-                            await().atMost(Duration.ofSeconds(30)).until(started::get);
-                            throw new IllegalStateException("stop now");
-                          }));
-          assertEquals("stop now", boom.getMessage());
-          assertTrue(interrupted.get(), "the remote task was not interrupted: it ran to its end");
-          assertTrue(stopped.get(), "the call returned before the remote task stopped");
+        env ->
+            Switch.run(
+                sw -> {
+                  Cluster client = Cluster.connect(env, sw, shared.config);
+                  assertCancellingStopsTheRemoteTask(client);
+                  assertEquals(42, client.run(() -> 42), "the client works after a cancelled call");
+                }));
+  }
+
+  private static void assertCancellingStopsTheRemoteTask(Cluster c) {
+    RuntimeException boom =
+        assertThrows(
+            RuntimeException.class,
+            () ->
+                Switch.run(
+                    sw -> {
+                      sw.fork(() -> c.run(ClusterTest::sleepThenCleanUpSlowly));
+                      await().atMost(Duration.ofSeconds(30)).until(started::get);
+                      throw new IllegalStateException("stop now");
+                    }));
+    assertEquals("stop now", boom.getMessage());
+    assertTrue(interrupted.get(), "the remote task was not interrupted: it ran to its end");
+    assertTrue(stopped.get(), "the call returned before the remote task stopped");
+  }
+
+  private static int sleepThenCleanUpSlowly() throws InterruptedException {
+    started.set(true);
+    try {
+      Thread.sleep(60_000);
+    } catch (InterruptedException e) {
+      interrupted.set(true);
+      throw e;
+    } finally {
+      // Slow clean-up: the caller must wait for it.
+      long end = System.nanoTime() + 1_000_000_000L;
+      while (System.nanoTime() < end) {
+        try {
+          Thread.sleep(10);
+        } catch (InterruptedException again) {
+          // keep cleaning up
+        }
+      }
+      stopped.set(true);
+    }
+    return 0;
+  }
+
+  /**
+   * Hazelcast's executor proxy hangs a callback per call on its default async executor: a new
+   * platform thread per call where the common pool has a parallelism of 1 (2 cores), a third of
+   * B9b's caller CPU. A client's calls and maps must not use that executor (ADR 43).
+   */
+  @Test
+  void aClientsCallsAndMapsRunNothingOnHazelcastsAsyncExecutor() {
+    java.util.concurrent.Executor before = ConcurrencyUtil.getDefaultAsyncExecutor();
+    AtomicInteger callbacks = new AtomicInteger();
+    ConcurrencyUtil.setDefaultAsyncExecutor(
+        r -> {
+          callbacks.incrementAndGet();
+          before.execute(r);
         });
+    try {
+      Eio.run(
+          env ->
+              Switch.run(
+                  sw -> {
+                    Cluster client = Cluster.connect(env, sw, shared.config);
+                    await().atMost(Duration.ofSeconds(30)).until(() -> client.members().size() == 3);
+                    int base = callbacks.get(); // connecting may use it: only the calls count
+                    for (int i = 0; i < 200; i++) {
+                      int x = i;
+                      assertEquals(x * 3, client.run(() -> x * 3));
+                    }
+                    List<Integer> items = IntStream.range(0, 100).boxed().toList();
+                    assertEquals(
+                        items.stream().map(x -> x * x).toList(),
+                        Parallel.map(client.where(), items, x -> x * x));
+                    assertEquals(0, callbacks.get() - base, "callbacks on Hazelcast's async executor");
+                  }));
+    } finally {
+      ConcurrencyUtil.setDefaultAsyncExecutor(before);
+    }
   }
 
   /** A class off the allow-list whose deserialization would run code. */

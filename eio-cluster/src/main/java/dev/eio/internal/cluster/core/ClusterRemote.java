@@ -192,7 +192,7 @@ public final class ClusterRemote implements Where.Remote {
     try {
       Future<byte[]> f;
       try {
-        f = hz.getExecutorService(HazelcastSetup.EXECUTOR).submitToMember(new Envelope(id, bytes), m);
+        f = ClientSubmission.submit(hz, HazelcastSetup.EXECUTOR, new Envelope(id, bytes), m);
       } catch (RuntimeException e) {
         throw lostOr(e, m);
       }
@@ -227,15 +227,21 @@ public final class ClusterRemote implements Where.Remote {
   }
 
   /**
-   * Waits for {@code f} in the calling thread. Hazelcast's {@code get()} waits through interrupts
+   * Waits for {@code f} in the calling thread. A member's {@code get()} waits through interrupts
    * (it sets the flag again when the reply comes), so a cancelled caller would wait for the whole
    * task; a timed get ends, flag set, at its timeout, and the reply still wakes this thread
-   * directly (a callback would cost a hop through another thread: 3x the round trip in B9a).
+   * directly (a callback would cost a hop through another thread: 3x the round trip in B9a). A
+   * client's future instead ends at the interrupt, completed with an {@code InterruptedException}
+   * while the task runs on ({@link ClientSubmission#cancel} still tells the member): a client
+   * waits untimed, without the timer a timed park of a virtual thread costs per call (ADR 43).
    */
   private static byte[] await(Future<byte[]> f) throws InterruptedException, ExecutionException {
     while (true) {
       if (Thread.interrupted()) {
         throw new InterruptedException();
+      }
+      if (f instanceof ClientSubmission c) {
+        return c.awaitAnswer();
       }
       try {
         return f.get(POLL_MILLIS, TimeUnit.MILLISECONDS);
