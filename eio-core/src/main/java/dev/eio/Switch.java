@@ -260,6 +260,8 @@ public final class Switch {
 
   /**
    * Starts {@code task} in a new fiber of this switch. A failure of the task fails the switch.
+   * From the moment this returns the fiber is in the switch: listed by {@link #dump()} and
+   * reached by the switch's cancellation, even before its thread has run.
    *
    * @throws WrongThreadException when the caller is not in this switch's tree
    * @throws IllegalStateException when the switch has finished
@@ -338,12 +340,17 @@ public final class Switch {
         threads = tf = Thread.ofVirtual().name(name).factory();
       }
       Thread t = tf.newThread(run);
-      run.bind(t);
+      run.admit(t);
       FiberMonitor m = run.monitor();
       if (m != null) {
         m.starting(t);
       }
-      t.start();
+      try {
+        t.start();
+      } catch (Throwable e) {
+        run.withdraw();
+        throw e;
+      }
     } catch (Throwable e) {
       ended(daemon);
       throw e;
@@ -426,8 +433,15 @@ public final class Switch {
       this.daemon = daemon;
     }
 
-    void bind(Thread t) {
+    /** Binds the fiber's thread and joins the context, on the forking thread (ADR 39). */
+    void admit(Thread t) {
       bindThread(t);
+      joinContext();
+    }
+
+    /** Undoes {@link #admit} when the thread could not be started. */
+    void withdraw() {
+      leaveContext();
     }
 
     /** {@code <switch>/<n>}, made when a dump or an event asks (the thread is named {@code <switch>}). */
@@ -448,7 +462,8 @@ public final class Switch {
         runCarried(c);
         return;
       }
-      attach();
+      // The forker joined the context and stamped the start (joinContext).
+      announceStarted();
       try {
         invoke(task);
       } finally {
@@ -458,7 +473,7 @@ public final class Switch {
 
     private void runCarried(Carried c) {
       AutoCloseable restored = ContextPropagation.restore(c.context());
-      attach();
+      announceStarted();
       try {
         invoke(c.task());
       } finally {

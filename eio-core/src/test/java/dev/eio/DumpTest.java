@@ -87,6 +87,43 @@ class DumpTest {
     assertTrue(dump[0].contains("[cancelled]"), dump[0]);
   }
 
+  /**
+   * A fiber is in its switch's context from the moment {@code fork} returns, before its thread
+   * has run (the forker joins it, ADR 39): a dump taken right after the forks lists every one,
+   * and a cancellation at that point reaches every one.
+   */
+  @Test
+  void aForkedFiberIsListedAndCancellableAsSoonAsForkReturns() {
+    int n = 200;
+    Promise<Void> never = Promise.create();
+    java.util.concurrent.atomic.AtomicInteger cancelled = new java.util.concurrent.atomic.AtomicInteger();
+    String[] dump = new String[1];
+    assertThrows(
+        Cancelled.class,
+        () ->
+            Switch.run(
+                "early",
+                sw -> {
+                  for (int i = 0; i < n; i++) {
+                    sw.fork(
+                        () -> {
+                          try {
+                            never.await();
+                          } catch (Cancelled c) {
+                            cancelled.incrementAndGet();
+                            throw c;
+                          }
+                        });
+                  }
+                  dump[0] = sw.dump();
+                  sw.fail(new Cancelled("stop"));
+                }));
+    for (int i = 1; i <= n; i++) {
+      assertTrue(dump[0].contains("fiber early/" + i + ": "), "early/" + i + " missing:\n" + dump[0]);
+    }
+    assertEquals(n, cancelled.get());
+  }
+
   private static String sortedBlock(String s) {
     return String.join("\n", s.lines().map(String::stripTrailing).sorted().toList());
   }

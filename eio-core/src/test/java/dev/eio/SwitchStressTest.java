@@ -2,6 +2,7 @@ package dev.eio;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -46,6 +47,82 @@ class SwitchStressTest {
       assertEquals(0, liveFibers.get(), "fibers still running after Eio.run returned");
     }
     assertTrue(switches.get() >= ITERATIONS, "ran " + switches.get() + " switches");
+  }
+
+  /**
+   * Forks racing with a cancellation, at random points: fibers forked from the switch's body and
+   * from its fibers, daemons among them, each blocked in eio or in the JDK, while another fiber
+   * cancels the switch after a random number of yields. A fork admitted just before the cancel,
+   * whose thread has not run yet, is reached like the others (ADR 39). Every task the switch
+   * accepted runs and ends by the cancellation, and the switch returns; a lost cancellation would
+   * leave a fiber blocked for good (each run is bounded).
+   */
+  @Test
+  void forksRacingWithACancellationAllSeeIt() {
+    long seed = Long.getLong("eio.stress.seed", System.nanoTime());
+    SplittableRandom seeds = new SplittableRandom(seed);
+    for (int i = 0; i < ITERATIONS; i++) {
+      long s = seeds.nextLong();
+      SplittableRandom rnd = new SplittableRandom(s);
+      int yields = rnd.nextInt(40);
+      int forks = rnd.nextInt(1, 60);
+      AtomicInteger ran = new AtomicInteger();
+      AtomicInteger ended = new AtomicInteger();
+      Boom boom = new Boom("cancel after " + yields + " yields");
+      String where = "iteration " + i + " (iteration seed " + s + ")";
+      // Each run bounded on a thread of its own: a switch waiting for its fibers ignores the
+      // interrupt a timeout on its own thread would send.
+      Throwable thrown =
+          assertTimeoutPreemptively(
+              Duration.ofSeconds(30),
+              () -> assertThrows(
+              Boom.class,
+              () ->
+                  Switch.run(
+                      sw -> {
+                        sw.fork(
+                            () -> {
+                              for (int y = 0; y < yields; y++) {
+                                Fiber.yield();
+                              }
+                              sw.fail(boom);
+                            });
+                        for (int f = 0; f < forks; f++) {
+                          int kind = rnd.nextInt(Blocking.KINDS + 1);
+                          Task t =
+                              () -> {
+                                ran.incrementAndGet();
+                                try {
+                                  blockUntilCancelled(kind, sw);
+                                } finally {
+                                  ended.incrementAndGet();
+                                }
+                              };
+                          if (rnd.nextInt(4) == 0) {
+                            sw.forkDaemon(t);
+                          } else {
+                            sw.fork(t);
+                          }
+                          if (rnd.nextInt(8) == 0) {
+                            Fiber.yield();
+                          }
+                        }
+                      })),
+              where + ": a fiber missed the cancellation");
+      assertSame(boom, thrown, where);
+      assertEquals(ran.get(), ended.get(), where + ": a fiber outlived its switch");
+    }
+  }
+
+  /** Blocks in one of eio's or the JDK's blocking calls, or forks a fiber that does. */
+  private static void blockUntilCancelled(int kind, Switch sw) throws InterruptedException {
+    if (kind < Blocking.KINDS) {
+      Blocking.untilCancelled(kind);
+      return;
+    }
+    // A fork from a fiber (a virtual forking thread): refused once the switch is cancelled.
+    sw.fork(Fiber::awaitCancel);
+    Fiber.awaitCancel();
   }
 
   /** Runs one random switch; returns normally or throws what Switch.run threw. */

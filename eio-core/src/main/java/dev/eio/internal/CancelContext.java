@@ -18,13 +18,14 @@ import java.util.function.Supplier;
  * reads its own current context's {@link #reason()} to know whether it is cancelled. Delivery to a
  * fiber blocked in JDK code is {@link Thread#interrupt()}.
  *
- * <p><b>Fiber registration is lock-free</b>, because every fiber of a switch joins and leaves the
- * same context from every carrier thread at once, and a virtual thread that contends on a lock
- * unmounts (a microsecond or more, doubling the cost of a fork). Members form a push-only stack;
- * leaving marks the member dead and dead members are pruned in batches. Whether a member is
- * still really here is decided by its fiber's current context, read under the fiber's own lock
- * by {@link #cancel} and written under it by {@link FiberState#enter}: so a fiber that moved on
- * (into a protected region, say) never receives an interrupt meant for the context it left.
+ * <p><b>Fiber registration is lock-free</b>, because the fibers of a switch join (on their forker)
+ * and leave (on their carriers) the same context from several threads at once, and a virtual
+ * thread that contends on a lock unmounts (a microsecond or more, doubling the cost of a fork).
+ * Members form a push-only stack; leaving marks the member dead and dead members are pruned in
+ * batches. Whether a member is still really here is decided by its fiber's current context, read
+ * under the fiber's own lock by {@link #cancel} and written under it by {@link FiberState#enter}:
+ * so a fiber that moved on (into a protected region, say) never receives an interrupt meant for
+ * the context it left.
  */
 public final class CancelContext {
   /**
@@ -244,9 +245,11 @@ public final class CancelContext {
   }
 
   /**
-   * Adds {@code m}'s fiber (the calling fiber, whose current context is already this one).
-   * When this context is cancelled already, the fiber's interrupt status is set, so its next
-   * blocking operation sees the cancellation.
+   * Adds {@code m}'s fiber, whose current context is already this one: the calling fiber, or a
+   * fiber being forked, joined by its forker before its thread starts (ADR 39; the thread is
+   * bound). When this context is cancelled already, the fiber's thread is interrupted, so its
+   * next blocking operation sees the cancellation; a thread interrupted before its start keeps
+   * the interrupt.
    */
   void join(Member m) {
     Member h;

@@ -51,8 +51,8 @@ public class FiberState extends CancelContext.Member {
   /*
    * When the fiber started: System.nanoTime() in units of 2^20 ns (about a millisecond),
    * wrapping. An int, not a long, keeps the record of a forked fiber at 64 bytes (B6); ages read
-   * from it are right to a unit for 2^31 units (about 25 days). Set on the fiber's own thread,
-   * off the forking fiber's path.
+   * from it are right to a unit for 2^31 units (about 25 days). For a forked fiber, the time of
+   * the fork, read on the forking thread (ADR 39).
    */
   private static final int AGE_SHIFT = 20;
   private int started;
@@ -163,8 +163,29 @@ public class FiberState extends CancelContext.Member {
    * when it starts.
    */
   public void attach() {
+    joinContext();
+    announceStarted();
+  }
+
+  /**
+   * Stamps the fiber's start and registers it in its context. A forked fiber's record does this
+   * on the forking thread, before its thread starts (ADR 39): the carriers then neither contend
+   * on the context's member stack nor read the clock, and cancellation reaches the fiber from
+   * the moment the fork returns (an interrupt set before the start is seen by the task's first
+   * blocking call). Needs the thread bound.
+   */
+  protected final void joinContext() {
     started = (int) (System.nanoTime() >> AGE_SHIFT);
     ctx.join(membership);
+  }
+
+  /** Takes back {@link #joinContext}, for a fiber whose thread could not be started. */
+  protected final void leaveContext() {
+    ctx.leave(membership);
+  }
+
+  /** Tells the monitor, if any, that this fiber started; on the fiber's own thread. */
+  protected final void announceStarted() {
     if (monitor != null) {
       monitor.started(this);
     }
