@@ -1,7 +1,5 @@
 package dev.eio.cluster;
 
-import com.hazelcast.cluster.MembershipEvent;
-import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.collection.IQueue;
 import com.hazelcast.config.QueueConfig;
 import com.hazelcast.core.EntryEvent;
@@ -20,11 +18,15 @@ import dev.eio.Switch;
 import dev.eio.internal.cluster.msg.ChannelOps;
 import dev.eio.internal.cluster.msg.ChannelState.Phase;
 import dev.eio.internal.cluster.msg.ChannelState;
+import dev.eio.internal.cluster.msg.MemberWatch;
 import dev.eio.internal.cluster.msg.ReceiveIterator;
 import dev.eio.internal.cluster.msg.Remote;
 import java.util.Iterator;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -101,6 +103,8 @@ public final class ClusterChannel<T> implements Iterable<T> {
   // Map events (ChannelState, or REMOVED) and departed members (UUID), for the watch fiber.
   private final Channel<Object> events = Channel.unbounded();
   private static final Object REMOVED = new Object();
+  private MemberWatch watch;
+  private final Set<UUID> reported = ConcurrentHashMap.newKeySet(); // lost members sent to watch()
 
   private ClusterChannel(String name, IMap<String, ChannelState> states, int capacity) {
     this.name = name;
@@ -141,18 +145,20 @@ public final class ClusterChannel<T> implements Iterable<T> {
     // Listen before joining, so that no close after the join goes unseen.
     UUID entryListener =
         Remote.call(() -> states.addEntryListener(new StateListener(), name, true));
-    UUID memberListener =
-        Remote.call(() -> hz.getCluster().addMembershipListener(new Departures()));
+    watch = MemberWatch.start(hz, events::trySend);
+    boolean member = MemberWatch.isMember(hz);
     ChannelState s;
     try {
-      s = Remote.call(() -> states.executeOnKey(name, new ChannelOps.Join(handle, self, capacity)));
+      s =
+          Remote.call(
+              () -> states.executeOnKey(name, new ChannelOps.Join(handle, self, member, capacity)));
       if (s.capacity() != capacity) {
         throw new IllegalArgumentException(
             "channel '" + name + "' exists with capacity " + s.capacity() + ", not " + capacity);
       }
     } catch (RuntimeException e) {
       Remote.call(() -> states.removeEntryListener(entryListener));
-      Remote.call(() -> hz.getCluster().removeMembershipListener(memberListener));
+      watch.stop();
       throw e;
     }
     view = s;
@@ -173,7 +179,7 @@ public final class ClusterChannel<T> implements Iterable<T> {
             return; // the member is gone, and its listeners with it
           }
           states.removeEntryListener(entryListener);
-          hz.getCluster().removeMembershipListener(memberListener);
+          watch.stop();
           if (states.executeOnKey(name, new ChannelOps.Leave(handle, null)) == null) {
             queue.destroy(); // closed and no handle left
           }
@@ -349,8 +355,29 @@ public final class ClusterChannel<T> implements Iterable<T> {
       if (item == null) {
         throw closed();
       }
+    } else if (v.phase() == Phase.CLOSING) {
+      checkLost(v);
     }
     return item;
+  }
+
+  /**
+   * While the channel waits to seal, looks (at most once per {@link Remote#POLL_MILLIS}) for
+   * handles whose member is missing from the member list, and has the watch fiber drop them: a
+   * member that left before any live handle listened was never heard of, and its handle would
+   * keep the channel from sealing. A client's handle is not looked for (clients are not members).
+   */
+  private void checkLost(ChannelState v) {
+    if (!watch.due()) {
+      return;
+    }
+    for (Map.Entry<String, UUID> h : v.handles().entrySet()) {
+      UUID owner = h.getValue();
+      if (!v.acked().contains(h.getKey()) && v.members().contains(owner)
+          && !reported.contains(owner) && watch.lost(owner) && reported.add(owner)) {
+        events.trySend(owner);
+      }
+    }
   }
 
   /**
@@ -436,16 +463,6 @@ public final class ClusterChannel<T> implements Iterable<T> {
     @Override
     public void entryRemoved(EntryEvent<String, ChannelState> e) {
       events.trySend(REMOVED);
-    }
-  }
-
-  private final class Departures implements MembershipListener {
-    @Override
-    public void memberAdded(MembershipEvent e) {}
-
-    @Override
-    public void memberRemoved(MembershipEvent e) {
-      events.trySend(e.getMember().getUuid());
     }
   }
 }

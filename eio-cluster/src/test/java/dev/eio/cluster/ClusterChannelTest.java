@@ -14,6 +14,7 @@ import dev.eio.Cancelled;
 import dev.eio.ChannelClosedException;
 import dev.eio.Promise;
 import dev.eio.Switch;
+import dev.eio.Time;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -274,5 +275,53 @@ class ClusterChannelTest extends OnThreeMembers {
     assertEquals(100, got.size(), "every item sent before the loss is delivered, once");
     assertEquals(100, got.stream().distinct().count());
     cluster.members.remove(doomed);
+  }
+
+  /**
+   * The lost event: the only handle's member dies before any other handle exists, so no listener
+   * ever hears of it. Its handle must still not keep a later close from sealing.
+   */
+  @Test
+  void aHandleLostBeforeAnyOtherListenedDoesNotHoldUpTheClose() {
+    String name = fresh();
+    HazelcastInstance doomed = cluster.addMember();
+    List<String> got = Collections.synchronizedList(new ArrayList<>());
+    AtomicReference<Throwable> end = new AtomicReference<>();
+    Switch.run(
+        sw -> {
+          sw.fork(
+              () -> {
+                try {
+                  Switch.run(
+                      in -> {
+                        ClusterChannel.<String>open(in, doomed, name, 10).send("from the dead");
+                        cluster.kill(doomed);
+                      });
+                } catch (RuntimeException e) {
+                  // its member is gone under it
+                }
+              });
+        });
+    // Bounded: a hang shows as a timeout (the receiver is cancelled), not as a stuck build.
+    Time.withTimeout(
+        Duration.ofSeconds(30),
+        () ->
+            Switch.run(
+                sw -> {
+                  ClusterChannel<String> a = ClusterChannel.open(sw, m(0), name, 10);
+                  a.send("alive");
+                  assertTrue(a.close());
+                  try {
+                    for (String s : a) {
+                      got.add(s);
+                    }
+                    end.set(new ChannelClosedException("drained", null));
+                  } catch (RuntimeException e) {
+                    end.set(e);
+                  }
+                }));
+    assertTrue(end.get() instanceof ChannelClosedException, "the receiver hung: " + end.get());
+    Collections.sort(got);
+    assertEquals(List.of("alive", "from the dead"), got);
   }
 }
