@@ -98,6 +98,9 @@ public final class ClusterChannel<T> implements Iterable<T> {
   // lock, so once it is taken no offer of this handle is in flight.
   private final ReentrantReadWriteLock gate = new ReentrantReadWriteLock();
   private volatile boolean stopped; // written under gate's write lock
+  // Whether the channel's state counts this handle as stopped. Not the same as stopped: a handle
+  // whose own close lost to another's has stopped but must still report it (ChannelOps.Ack).
+  private volatile boolean acked;
   private volatile ChannelState view;
   private IQueue<T> queue;
   // Map events (ChannelState, or REMOVED) and departed members (UUID), for the watch fiber.
@@ -164,6 +167,7 @@ public final class ClusterChannel<T> implements Iterable<T> {
     view = s;
     // Joined a closing channel: registered as stopped, so it must never send.
     stopped = s.phase() != Phase.OPEN;
+    acked = stopped;
     int max = capacity == Integer.MAX_VALUE ? 0 : capacity;
     Remote.call(
         () -> {
@@ -200,9 +204,10 @@ public final class ClusterChannel<T> implements Iterable<T> {
         s = (ChannelState) e;
       }
       merge(s);
-      if (view.phase() != Phase.OPEN && !stopped) {
+      if (view.phase() != Phase.OPEN && !acked) {
         stopSending();
         merge(Remote.call(() -> states.executeOnKey(name, new ChannelOps.Ack(handle))));
+        acked = true;
       }
     }
   }
@@ -413,6 +418,9 @@ public final class ClusterChannel<T> implements Iterable<T> {
     } catch (HazelcastSerializationException e) {
       Throwable portable = new RuntimeException(failure.toString());
       mine = Remote.call(() -> states.executeOnKey(name, new ChannelOps.Close(handle, portable)));
+    }
+    if (mine) {
+      acked = true; // the close counted this handle as stopped; a lost one leaves it to watch()
     }
     if (mine && failure != null) {
       Remote.call(

@@ -104,6 +104,41 @@ class ClusterChannelTest extends OnThreeMembers {
         });
   }
 
+  /**
+   * Two handles close at once: both stop sending before either close is decided, and the one that
+   * lost must still report that it stopped, or the channel never seals and receivers hang after
+   * draining (seen once in the suite when the machine was busy: a close right after another's).
+   */
+  @Test
+  void concurrentClosesStillSeal() {
+    String name = fresh();
+    AtomicReference<Throwable> end = new AtomicReference<>();
+    Time.withTimeout(
+        Duration.ofSeconds(30),
+        () ->
+            Switch.run(
+                sw -> {
+                  ClusterChannel<String> a = ClusterChannel.open(sw, m(0), name, 8);
+                  ClusterChannel<String> b = ClusterChannel.open(sw, m(1), name, 8);
+                  ClusterChannel<String> c = ClusterChannel.open(sw, m(2), name, 8);
+                  a.send("x");
+                  java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+                  Promise<Boolean> first = sw.forkPromise(() -> {
+                    go.await();
+                    return a.close();
+                  });
+                  Promise<Boolean> second = sw.forkPromise(() -> {
+                    go.await();
+                    return b.close();
+                  });
+                  go.countDown();
+                  assertTrue(first.await() ^ second.await(), "exactly one close counts");
+                  assertEquals("x", c.receive());
+                  end.set(assertThrows(ChannelClosedException.class, c::receive));
+                }));
+    assertTrue(end.get() instanceof ChannelClosedException, "the receiver hung: " + end.get());
+  }
+
   @Test
   void failDropsItemsAndCarriesTheCause() {
     String name = fresh();
