@@ -1,7 +1,5 @@
 package dev.eio.cluster;
 
-import com.hazelcast.cluster.MembershipEvent;
-import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.collection.IQueue;
 import com.hazelcast.config.QueueConfig;
 import com.hazelcast.core.EntryEvent;
@@ -20,12 +18,17 @@ import dev.eio.Switch;
 import dev.eio.internal.cluster.msg.ChannelOps;
 import dev.eio.internal.cluster.msg.ChannelState.Phase;
 import dev.eio.internal.cluster.msg.ChannelState;
+import dev.eio.internal.cluster.msg.MemberWatch;
 import dev.eio.internal.cluster.msg.ReceiveIterator;
 import dev.eio.internal.cluster.msg.Remote;
 import java.util.Iterator;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
@@ -96,11 +99,16 @@ public final class ClusterChannel<T> implements Iterable<T> {
   // lock, so once it is taken no offer of this handle is in flight.
   private final ReentrantReadWriteLock gate = new ReentrantReadWriteLock();
   private volatile boolean stopped; // written under gate's write lock
+  // Whether the channel's state counts this handle as stopped. Not the same as stopped: a handle
+  // whose own close lost to another's has stopped but must still report it (ChannelOps.Ack).
+  private volatile boolean acked;
   private volatile ChannelState view;
   private IQueue<T> queue;
   // Map events (ChannelState, or REMOVED) and departed members (UUID), for the watch fiber.
   private final Channel<Object> events = Channel.unbounded();
   private static final Object REMOVED = new Object();
+  private MemberWatch watch;
+  private final Set<UUID> reported = ConcurrentHashMap.newKeySet(); // lost members sent to watch()
 
   private ClusterChannel(String name, IMap<String, ChannelState> states, int capacity) {
     this.name = name;
@@ -141,23 +149,26 @@ public final class ClusterChannel<T> implements Iterable<T> {
     // Listen before joining, so that no close after the join goes unseen.
     UUID entryListener =
         Remote.call(() -> states.addEntryListener(new StateListener(), name, true));
-    UUID memberListener =
-        Remote.call(() -> hz.getCluster().addMembershipListener(new Departures()));
+    watch = MemberWatch.start(hz, events::trySend);
+    boolean member = MemberWatch.isMember(hz);
     ChannelState s;
     try {
-      s = Remote.call(() -> states.executeOnKey(name, new ChannelOps.Join(handle, self, capacity)));
+      s =
+          Remote.call(
+              () -> states.executeOnKey(name, new ChannelOps.Join(handle, self, member, capacity)));
       if (s.capacity() != capacity) {
         throw new IllegalArgumentException(
             "channel '" + name + "' exists with capacity " + s.capacity() + ", not " + capacity);
       }
     } catch (RuntimeException e) {
       Remote.call(() -> states.removeEntryListener(entryListener));
-      Remote.call(() -> hz.getCluster().removeMembershipListener(memberListener));
+      watch.stop();
       throw e;
     }
     view = s;
     // Joined a closing channel: registered as stopped, so it must never send.
     stopped = s.phase() != Phase.OPEN;
+    acked = stopped;
     int max = capacity == Integer.MAX_VALUE ? 0 : capacity;
     Remote.call(
         () -> {
@@ -173,7 +184,7 @@ public final class ClusterChannel<T> implements Iterable<T> {
             return; // the member is gone, and its listeners with it
           }
           states.removeEntryListener(entryListener);
-          hz.getCluster().removeMembershipListener(memberListener);
+          watch.stop();
           if (states.executeOnKey(name, new ChannelOps.Leave(handle, null)) == null) {
             queue.destroy(); // closed and no handle left
           }
@@ -194,9 +205,10 @@ public final class ClusterChannel<T> implements Iterable<T> {
         s = (ChannelState) e;
       }
       merge(s);
-      if (view.phase() != Phase.OPEN && !stopped) {
+      if (view.phase() != Phase.OPEN && !acked) {
         stopSending();
         merge(Remote.call(() -> states.executeOnKey(name, new ChannelOps.Ack(handle))));
+        acked = true;
       }
     }
   }
@@ -312,12 +324,18 @@ public final class ClusterChannel<T> implements Iterable<T> {
    * @throws Cancelled when the fiber is cancelled while waiting (nothing was taken)
    */
   public T receive() {
+    // Non-blocking polls and pauses of our own, as Remote.take: a blocking poll(timeout) whose
+    // queue's partition was on a member that died can stay unanswered for minutes (seen in
+    // MemberLossStressTest: a receiver stuck after draining, though the channel had sealed).
+    long pauseNanos = TimeUnit.MICROSECONDS.toNanos(500);
     while (true) {
-      T item = poll(Remote.POLL_MILLIS);
+      T item = poll();
       if (item != null) {
         return item;
       }
+      LockSupport.parkNanos(pauseNanos); // returns at once when the fiber is cancelled
       Fiber.check();
+      pauseNanos = Math.min(2 * pauseNanos, TimeUnit.MILLISECONDS.toNanos(Remote.POLL_MILLIS));
     }
   }
 
@@ -327,15 +345,15 @@ public final class ClusterChannel<T> implements Iterable<T> {
    * @throws ChannelClosedException when the channel is closed and drained, or failed
    */
   public Optional<T> tryReceive() {
-    return Optional.ofNullable(poll(0));
+    return Optional.ofNullable(poll());
   }
 
-  /** An item, or null when none came within {@code millis}; throws once closed and drained. */
-  private T poll(long millis) {
+  /** An item, or null when there is none now; throws once closed and drained. */
+  private T poll() {
     if (view.phase() == Phase.FAILED) {
       throw closed();
     }
-    T item = Remote.call(() -> queue.poll(millis, TimeUnit.MILLISECONDS));
+    T item = Remote.call(queue::poll);
     if (item != null) {
       return item;
     }
@@ -349,8 +367,29 @@ public final class ClusterChannel<T> implements Iterable<T> {
       if (item == null) {
         throw closed();
       }
+    } else if (v.phase() == Phase.CLOSING) {
+      checkLost(v);
     }
     return item;
+  }
+
+  /**
+   * While the channel waits to seal, looks (at most once per {@link Remote#POLL_MILLIS}) for
+   * handles whose member is missing from the member list, and has the watch fiber drop them: a
+   * member that left before any live handle listened was never heard of, and its handle would
+   * keep the channel from sealing. A client's handle is not looked for (clients are not members).
+   */
+  private void checkLost(ChannelState v) {
+    if (!watch.due()) {
+      return;
+    }
+    for (Map.Entry<String, UUID> h : v.handles().entrySet()) {
+      UUID owner = h.getValue();
+      if (!v.acked().contains(h.getKey()) && v.members().contains(owner)
+          && !reported.contains(owner) && watch.lost(owner) && reported.add(owner)) {
+        events.trySend(owner);
+      }
+    }
   }
 
   /**
@@ -386,6 +425,9 @@ public final class ClusterChannel<T> implements Iterable<T> {
     } catch (HazelcastSerializationException e) {
       Throwable portable = new RuntimeException(failure.toString());
       mine = Remote.call(() -> states.executeOnKey(name, new ChannelOps.Close(handle, portable)));
+    }
+    if (mine) {
+      acked = true; // the close counted this handle as stopped; a lost one leaves it to watch()
     }
     if (mine && failure != null) {
       Remote.call(
@@ -436,16 +478,6 @@ public final class ClusterChannel<T> implements Iterable<T> {
     @Override
     public void entryRemoved(EntryEvent<String, ChannelState> e) {
       events.trySend(REMOVED);
-    }
-  }
-
-  private final class Departures implements MembershipListener {
-    @Override
-    public void memberAdded(MembershipEvent e) {}
-
-    @Override
-    public void memberRemoved(MembershipEvent e) {
-      events.trySend(e.getMember().getUuid());
     }
   }
 }

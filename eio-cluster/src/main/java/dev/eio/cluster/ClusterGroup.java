@@ -1,7 +1,5 @@
 package dev.eio.cluster;
 
-import com.hazelcast.cluster.MembershipEvent;
-import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.collection.IQueue;
 import com.hazelcast.core.EntryEvent;
 import com.hazelcast.core.HazelcastInstance;
@@ -12,6 +10,7 @@ import dev.eio.Fiber;
 import dev.eio.Switch;
 import dev.eio.internal.cluster.msg.GroupOps;
 import dev.eio.internal.cluster.msg.GroupState;
+import dev.eio.internal.cluster.msg.MemberWatch;
 import dev.eio.internal.cluster.msg.Remote;
 import java.io.Serial;
 import java.io.Serializable;
@@ -21,6 +20,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BinaryOperator;
 import java.util.function.IntFunction;
 
@@ -42,8 +42,11 @@ import java.util.function.IntFunction;
  * <p><b>Failure: an exception, never a hang.</b> A rank whose fiber is cancelled or fails inside a
  * group operation, or whose member leaves the cluster, <i>breaks</i> the group: every pending and
  * later operation of every rank throws {@link GroupBrokenException} naming that rank, within about
- * 25 ms of the map event. A rank that leaves normally (its switch ends) does not break it, but an
- * operation that waits for more from it throws. Operations are cancellable like {@link
+ * 25 ms of the map event. A waiting rank does not rely on hearing of a lost member: it also reads
+ * the member list every 25 ms, so a member that left before the others listened (never heard of
+ * by them) is found too, within about 2 s. A rank on a <i>client</i> that vanishes is not noticed
+ * at all (clients are not members): the others wait until cancelled. A rank that leaves normally
+ * (its switch ends) does not break it, but an operation that waits for more from it throws. Operations are cancellable like {@link
  * dev.eio.Channel}'s, and a Hazelcast call is never interrupted (a cancelled receive took
  * nothing).
  *
@@ -74,20 +77,24 @@ public final class ClusterGroup {
   private volatile GroupState view;
   private long collectives; // the number of the next collective; used by this rank's fibers
   private final List<IQueue<Message>> inbound = new ArrayList<>();
-  // Members seen leaving, by this member's own listener: a lost rank is noticed here even when
-  // the map update recording it has not arrived (or could not be made).
-  private final Set<UUID> departed = ConcurrentHashMap.newKeySet();
+  // Members lost, as this instance sees them (heard leaving, or missing from the member list): a
+  // lost rank is noticed here even when the map update recording it has not arrived (or could
+  // not be made), and even when its member left before this rank listened.
+  private final MemberWatch watch;
+  private final Set<UUID> recorded = ConcurrentHashMap.newKeySet(); // losses put in the map
 
   /** What travels between ranks: the collective's number and name (null for send), the value. */
   private record Message(String tag, Object value) implements Serializable {
     @Serial private static final long serialVersionUID = 1L;
   }
 
-  private ClusterGroup(HazelcastInstance hz, String name, int rank, IMap<String, GroupState> m) {
+  private ClusterGroup(
+      HazelcastInstance hz, String name, int rank, IMap<String, GroupState> m, MemberWatch w) {
     this.hz = hz;
     this.name = name;
     this.rank = rank;
     this.states = m;
+    this.watch = w;
   }
 
   /**
@@ -128,13 +135,31 @@ public final class ClusterGroup {
     }
     IMap<String, GroupState> states = hazelcast.getMap(STATES);
     UUID self = Remote.self(hazelcast);
-    GroupOps.Joined j =
-        Remote.call(() -> states.executeOnKey(name, new GroupOps.Join(size, rank, self)));
-    if (j.rank() < 0) {
-      throw new IllegalStateException("cannot join group '" + name + "': " + j.refusal());
+    boolean member = MemberWatch.isMember(hazelcast);
+    // Listen before joining: a member that leaves after this is heard; one that left before is
+    // missing from the member list that the watch reads while this rank waits.
+    AtomicReference<ClusterGroup> joined = new AtomicReference<>();
+    MemberWatch w =
+        MemberWatch.start(
+            hazelcast,
+            gone -> {
+              // Whatever this rank's view: the map decides whether gone owned a rank.
+              ClusterGroup g = joined.get();
+              record(states, name, gone, g);
+            });
+    GroupOps.Joined j;
+    try {
+      j = Remote.call(() -> states.executeOnKey(name, new GroupOps.Join(size, rank, self, member)));
+      if (j.rank() < 0) {
+        throw new IllegalStateException("cannot join group '" + name + "': " + j.refusal());
+      }
+    } catch (RuntimeException e) {
+      w.stop();
+      throw e;
     }
-    ClusterGroup g = new ClusterGroup(hazelcast, name, j.rank(), states);
+    ClusterGroup g = new ClusterGroup(hazelcast, name, j.rank(), states, w);
     g.view = j.state();
+    joined.set(g);
     g.start(sw);
     g.guarded(g::awaitFormed);
     return g;
@@ -146,15 +171,13 @@ public final class ClusterGroup {
             () ->
                 states.addEntryListener(
                     (EntryUpdatedListener<String, GroupState>) this::updated, name, true));
-    UUID memberListener =
-        Remote.call(() -> hz.getCluster().addMembershipListener(new Departures()));
     sw.onRelease(
         () -> {
           if (!hz.getLifecycleService().isRunning()) {
             return;
           }
           states.removeEntryListener(entryListener);
-          hz.getCluster().removeMembershipListener(memberListener);
+          watch.stop();
           states.executeOnKey(name, new GroupOps.Leave(rank, "rank " + rank + " left", false));
           for (IQueue<Message> q : inbound) {
             q.destroy();
@@ -177,6 +200,7 @@ public final class ClusterGroup {
 
   private void awaitFormed() {
     while (!view.formed()) {
+      checkLost();
       checkBroken();
       GroupState s = Remote.call(() -> states.get(name));
       if (s == null || !s.id().equals(view.id())) {
@@ -403,6 +427,7 @@ public final class ClusterGroup {
     return Remote.take(
         q,
         () -> {
+          checkLost();
           checkBroken();
           String gone = view.gone().get(from);
           return gone == null ? null : new GroupBrokenException(name, from, gone);
@@ -414,14 +439,45 @@ public final class ClusterGroup {
     if (v.broken() != null) {
       throw new GroupBrokenException(name, v.brokenRank(), v.broken());
     }
-    if (!departed.isEmpty()) {
-      for (int r = 0; r < v.size(); r++) {
-        UUID owner = v.owners().get(r);
-        if (owner != null && departed.contains(owner) && !v.gone().containsKey(r)) {
-          throw new GroupBrokenException(name, r, GroupState.lostMember(r, owner));
-        }
+    for (int r = 0; r < v.size(); r++) {
+      UUID owner = v.owners().get(r);
+      if (owner != null && watch.departed(owner) && !v.gone().containsKey(r)) {
+        throw new GroupBrokenException(name, r, GroupState.lostMember(r, owner));
       }
     }
+  }
+
+  /**
+   * Looks, at most once per {@link Remote#POLL_MILLIS}, whether a member owning a rank is missing
+   * from the cluster, and records a loss in the map so that every rank sees it: detection never
+   * rests on one membership event, which is lost when it fires before the listener exists. A
+   * client's rank is not looked for (clients are not in the member list).
+   */
+  private void checkLost() {
+    if (!watch.due()) {
+      return;
+    }
+    GroupState v = view;
+    for (int r = 0; r < v.size(); r++) {
+      UUID owner = v.owners().get(r);
+      if (owner != null && v.members().contains(owner) && !v.gone().containsKey(r)
+          && watch.lost(owner) && recorded.add(owner)) {
+        record(states, name, owner, this);
+      }
+    }
+  }
+
+  /** Records in the map that member {@code gone} left; merges the outcome into {@code g}'s view. */
+  private static void record(
+      IMap<String, GroupState> states, String name, UUID gone, ClusterGroup g) {
+    // Asynchronous: called on a Hazelcast event thread, which must not block.
+    states.submitToKey(name, new GroupOps.MemberGone(gone))
+        .thenAccept(
+            s -> {
+              if (g != null) {
+                g.merge(s);
+              }
+            });
   }
 
   private void checkRank(String what, int r) {
@@ -467,20 +523,5 @@ public final class ClusterGroup {
   @Override
   public String toString() {
     return "ClusterGroup[" + name + ", rank " + rank + " of " + size() + "]";
-  }
-
-  private final class Departures implements MembershipListener {
-    @Override
-    public void memberAdded(MembershipEvent e) {}
-
-    @Override
-    public void memberRemoved(MembershipEvent e) {
-      UUID gone = e.getMember().getUuid();
-      departed.add(gone);
-      if (view.owners().contains(gone)) {
-        // On a Hazelcast event thread: hand the map update off, do not block the listener.
-        states.submitToKey(name, new GroupOps.MemberGone(gone)).thenAccept(s -> merge(s));
-      }
-    }
   }
 }

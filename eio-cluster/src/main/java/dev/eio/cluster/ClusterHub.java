@@ -1,13 +1,12 @@
 package dev.eio.cluster;
 
-import com.hazelcast.cluster.MembershipEvent;
-import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.collection.IQueue;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import dev.eio.ChannelClosedException;
 import dev.eio.Switch;
 import dev.eio.internal.cluster.msg.HubWire;
+import dev.eio.internal.cluster.msg.MemberWatch;
 import dev.eio.internal.cluster.msg.ReceiveIterator;
 import dev.eio.internal.cluster.msg.Remote;
 import dev.eio.workers.Hub;
@@ -70,8 +69,10 @@ public final class ClusterHub<I, O> implements Hub<I, O> {
   private final IQueue<Object> inbound;
   private final IMap<String, HubWire.Served> hubs;
   // Connected parties, by id, with the member or client each is on.
-  private final ConcurrentHashMap<Long, UUID> parties = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Long, HubWire.Connect> parties = new ConcurrentHashMap<>();
+  private final Set<Long> leaving = ConcurrentHashMap.newKeySet(); // lost parties, Leave queued
   private volatile boolean closed;
+  private MemberWatch watch;
 
   private ClusterHub(HazelcastInstance hz, String name, HubWire.Served served) {
     this.hz = hz;
@@ -95,19 +96,26 @@ public final class ClusterHub<I, O> implements Hub<I, O> {
       throw new NullPointerException("hazelcast");
     }
     Remote.checkName("hub", name);
-    HubWire.Served me = new HubWire.Served(UUID.randomUUID().toString(), Remote.self(hazelcast));
+    HubWire.Served me =
+        new HubWire.Served(
+            UUID.randomUUID().toString(), Remote.self(hazelcast), MemberWatch.isMember(hazelcast));
     IMap<String, HubWire.Served> hubs = hazelcast.getMap(HUBS);
-    HubWire.Served other = Remote.call(() -> hubs.putIfAbsent(name, me));
-    if (other != null) {
-      if (isLive(hazelcast, other.owner()) || !Remote.call(() -> hubs.replace(name, other, me))) {
-        throw new IllegalStateException(
-            "hub '" + name + "' is already served by " + other.owner());
-      }
-    }
     ClusterHub<I, O> hub = new ClusterHub<>(hazelcast, name, me);
-    UUID listener =
-        Remote.call(() -> hazelcast.getCluster().addMembershipListener(hub.new Departures()));
-    sw.onRelease(() -> hub.release(listener));
+    // Listen before the hub is published: no party can connect, and its member leave, unheard.
+    hub.watch = MemberWatch.start(hazelcast, hub::memberLeft);
+    try {
+      HubWire.Served other = Remote.call(() -> hubs.putIfAbsent(name, me));
+      if (other != null) {
+        if (isLive(hazelcast, other.owner()) || !Remote.call(() -> hubs.replace(name, other, me))) {
+          throw new IllegalStateException(
+              "hub '" + name + "' is already served by " + other.owner());
+        }
+      }
+    } catch (RuntimeException e) {
+      hub.watch.stop();
+      throw e;
+    }
+    sw.onRelease(hub::release);
     return hub;
   }
 
@@ -127,12 +135,19 @@ public final class ClusterHub<I, O> implements Hub<I, O> {
     }
     Remote.checkName("hub", name);
     IMap<String, HubWire.Served> hubs = hazelcast.getMap(HUBS);
-    HubWire.Served s = Remote.call(() -> hubs.get(name));
-    if (s == null || !isLive(hazelcast, s.owner())) {
-      throw new IllegalStateException("no hub '" + name + "' is served (or it was closed)");
+    // Listen before looking the hub up: its member leaving after the look is heard.
+    MemberWatch watch = MemberWatch.start(hazelcast, gone -> {});
+    try {
+      HubWire.Served s = Remote.call(() -> hubs.get(name));
+      if (s == null || !isLive(hazelcast, s.owner())) {
+        throw new IllegalStateException("no hub '" + name + "' is served (or it was closed)");
+      }
+      long id = Remote.call(() -> hazelcast.getFlakeIdGenerator(PARTY_IDS).newId());
+      return ClusterHubConnection.start(sw, hazelcast, name, s, id, watch);
+    } catch (RuntimeException e) {
+      watch.stop();
+      throw e;
     }
-    long id = Remote.call(() -> hazelcast.getFlakeIdGenerator(PARTY_IDS).newId());
-    return ClusterHubConnection.start(sw, hazelcast, name, s, id);
   }
 
   static boolean isLive(HazelcastInstance hz, UUID owner) {
@@ -158,10 +173,12 @@ public final class ClusterHub<I, O> implements Hub<I, O> {
       Object w =
           Remote.take(
               inbound,
-              () ->
-                  closed && parties.isEmpty()
-                      ? new ChannelClosedException("hub '" + name + "' is closed", null)
-                      : null);
+              () -> {
+                checkLost();
+                return closed && parties.isEmpty()
+                    ? new ChannelClosedException("hub '" + name + "' is closed", null)
+                    : null;
+              });
       HubEvent<I> e = event(w);
       if (e != null) {
         return e;
@@ -173,7 +190,10 @@ public final class ClusterHub<I, O> implements Hub<I, O> {
   private HubEvent<I> event(Object w) {
     switch (w) {
       case HubWire.Connect c -> {
-        parties.put(c.party(), c.owner());
+        parties.put(c.party(), c);
+        if (c.member() && watch.departed(c.owner())) {
+          lose(c.party()); // its member left before its Connect was read: the Leave was not sent
+        }
         return new HubEvent.Connected<>(c.party());
       }
       case HubWire.Message m -> {
@@ -185,6 +205,7 @@ public final class ClusterHub<I, O> implements Hub<I, O> {
         return new HubEvent.Message<>(m.party(), value);
       }
       case HubWire.Leave l -> {
+        leaving.remove(l.party());
         return parties.remove(l.party()) == null ? null : new HubEvent.Disconnected<>(l.party());
       }
       default -> throw new IllegalStateException("hub '" + name + "': unknown item " + w);
@@ -254,11 +275,11 @@ public final class ClusterHub<I, O> implements Hub<I, O> {
     Remote.call(() -> hubs.remove(name, served));
   }
 
-  private void release(UUID listener) {
+  private void release() {
     if (!hz.getLifecycleService().isRunning()) {
       return;
     }
-    hz.getCluster().removeMembershipListener(listener);
+    watch.stop();
     hubs.remove(name, served);
     for (Long p : parties.keySet()) {
       toParty(p, new HubWire.End());
@@ -271,21 +292,40 @@ public final class ClusterHub<I, O> implements Hub<I, O> {
     return "ClusterHub[" + name + ", " + parties.size() + " parties" + (closed ? ", closed]" : "]");
   }
 
-  private final class Departures implements MembershipListener {
-    @Override
-    public void memberAdded(MembershipEvent e) {}
+  /** A member left: its parties get their Leave after what they sent (on an event thread). */
+  private void memberLeft(UUID gone) {
+    parties.forEach(
+        (p, c) -> {
+          if (c.owner().equals(gone)) {
+            lose(p);
+          }
+        });
+  }
 
-    @Override
-    public void memberRemoved(MembershipEvent e) {
-      UUID gone = e.getMember().getUuid();
-      parties.forEach(
-          (p, owner) -> {
-            if (owner.equals(gone)) {
-              // Through the queue, so that it comes after the messages that party sent; a quick
-              // call on the event thread (the queue is unbounded).
-              inbound.offer(new HubWire.Leave(p));
-            }
-          });
+  /**
+   * Looks, at most once per {@link Remote#POLL_MILLIS}, for parties whose member is missing from
+   * the member list: their member may have left before this hub read their Connect, when no event
+   * could tell. A client's party is not looked for (clients are not members).
+   */
+  private void checkLost() {
+    if (!watch.due()) {
+      return;
+    }
+    parties.forEach(
+        (p, c) -> {
+          if (c.member() && !leaving.contains(p) && watch.lost(c.owner())) {
+            lose(p);
+          }
+        });
+  }
+
+  /**
+   * Queues the Leave of a lost party: through the queue, so that it comes after the messages that
+   * party sent; a quick call (the queue is unbounded), also fine on an event thread.
+   */
+  private void lose(long party) {
+    if (parties.containsKey(party) && leaving.add(party)) {
+      inbound.offer(new HubWire.Leave(party));
     }
   }
 }

@@ -1,16 +1,14 @@
 package dev.eio.cluster;
 
-import com.hazelcast.cluster.MembershipEvent;
-import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.collection.IQueue;
 import com.hazelcast.core.HazelcastInstance;
 import dev.eio.ChannelClosedException;
 import dev.eio.Switch;
 import dev.eio.internal.cluster.msg.HubWire;
+import dev.eio.internal.cluster.msg.MemberWatch;
 import dev.eio.internal.cluster.msg.ReceiveIterator;
 import dev.eio.internal.cluster.msg.Remote;
 import java.util.Iterator;
-import java.util.UUID;
 
 /**
  * One party's two-way connection to a {@link ClusterHub} on any member: {@link #send} goes to
@@ -49,29 +47,34 @@ public final class ClusterHubConnection<I, O> implements Iterable<O> {
   private boolean closed; // guarded by this: no more sends from this side
   private volatile boolean ended; // the hub sent End, or this side closed and drained
   private volatile Throwable broken;
+  // Whether the hub's member is lost: heard leaving, or missing from the member list (it may
+  // have left between the hub's lookup and this listener, when no event could tell).
+  private final MemberWatch watch;
 
-  private ClusterHubConnection(HazelcastInstance hz, String name, HubWire.Served hub, long id) {
+  private ClusterHubConnection(
+      HazelcastInstance hz, String name, HubWire.Served hub, long id, MemberWatch watch) {
     this.name = name;
     this.id = id;
     this.hub = hub;
+    this.watch = watch;
     this.toHub = hz.getQueue(hub.inbound());
     this.fromHub = hz.getQueue(hub.outbound(id));
   }
 
   static <I, O> ClusterHubConnection<I, O> start(
-      Switch sw, HazelcastInstance hz, String name, HubWire.Served hub, long id) {
-    ClusterHubConnection<I, O> c = new ClusterHubConnection<>(hz, name, hub, id);
-    UUID listener = Remote.call(() -> hz.getCluster().addMembershipListener(c.new HubLoss()));
+      Switch sw, HazelcastInstance hz, String name, HubWire.Served hub, long id, MemberWatch w) {
+    ClusterHubConnection<I, O> c = new ClusterHubConnection<>(hz, name, hub, id, w);
     sw.onRelease(
         () -> {
           if (!hz.getLifecycleService().isRunning()) {
             return;
           }
-          hz.getCluster().removeMembershipListener(listener);
+          w.stop();
           c.close();
           c.fromHub.destroy();
         });
-    Remote.call(() -> c.toHub.offer(new HubWire.Connect(id, Remote.self(hz))));
+    Remote.call(
+        () -> c.toHub.offer(new HubWire.Connect(id, Remote.self(hz), MemberWatch.isMember(hz))));
     return c;
   }
 
@@ -91,7 +94,7 @@ public final class ClusterHubConnection<I, O> implements Iterable<O> {
       throw new NullPointerException("message");
     }
     synchronized (this) {
-      if (closed || broken != null) {
+      if (closed || hubLost(false)) {
         throw closedException();
       }
       Remote.call(() -> toHub.offer(new HubWire.Message(id, message)));
@@ -105,13 +108,13 @@ public final class ClusterHubConnection<I, O> implements Iterable<O> {
    * @throws dev.eio.Cancelled when the fiber is cancelled while waiting (nothing was taken)
    */
   public O receive() {
-    if (broken != null || ended) {
+    if (hubLost(false) || ended) {
       throw closedException();
     }
     Object w =
         Remote.take(
             fromHub,
-            () -> broken != null || isClosed() ? closedException() : null);
+            () -> hubLost(watch.due()) || isClosed() ? closedException() : null);
     if (w instanceof HubWire.Out o) {
       @SuppressWarnings("unchecked")
       O value = (O) o.value();
@@ -148,7 +151,7 @@ public final class ClusterHubConnection<I, O> implements Iterable<O> {
         return;
       }
       closed = true;
-      if (broken == null) {
+      if (!hubLost(false)) {
         Remote.call(() -> toHub.offer(new HubWire.Leave(id)));
       }
     }
@@ -164,17 +167,21 @@ public final class ClusterHubConnection<I, O> implements Iterable<O> {
     return "ClusterHubConnection[" + id + " to " + name + (isClosed() ? ", closed]" : "]");
   }
 
-  private final class HubLoss implements MembershipListener {
-    @Override
-    public void memberAdded(MembershipEvent e) {}
-
-    @Override
-    public void memberRemoved(MembershipEvent e) {
-      if (e.getMember().getUuid().equals(hub.owner())) {
-        broken =
-            new IllegalStateException(
-                "hub '" + name + "' lost its member " + hub.owner() + " (it left the cluster)");
-      }
+  /**
+   * Whether the hub's member is lost (then {@code broken} says so): heard leaving, or, when {@code
+   * look}, missing from the member list. A hub on a client is not looked for.
+   */
+  private boolean hubLost(boolean look) {
+    if (broken != null) {
+      return true;
     }
+    if (hub.member()
+        && (watch.departed(hub.owner()) || look && watch.lost(hub.owner()))) {
+      broken =
+          new IllegalStateException(
+              "hub '" + name + "' lost its member " + hub.owner() + " (it left the cluster)");
+      return true;
+    }
+    return false;
   }
 }

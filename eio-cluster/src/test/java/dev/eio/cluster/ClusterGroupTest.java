@@ -11,8 +11,11 @@ import dev.eio.Cancelled;
 import dev.eio.Fiber;
 import dev.eio.Promise;
 import dev.eio.Switch;
+import dev.eio.Time;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -182,29 +185,22 @@ class ClusterGroupTest extends OnThreeMembers {
     ConcurrentHashMap<Integer, Throwable> failures = new ConcurrentHashMap<>();
     Switch.run(
         sw -> {
-          for (int i = 0; i < 3; i++) {
-            HazelcastInstance hz = cluster.member(i);
-            int wanted = i;
-            sw.fork(
-                () ->
-                    Switch.run(
-                        in -> {
-                          ClusterGroup g = ClusterGroup.join(in, hz, name, 3, wanted);
-                          try {
-                            if (wanted == 2) {
-                              Cancel.sub(
-                                  ctx -> {
-                                    victim.set(ctx);
-                                    g.receive(0); // rank 0 never sends
-                                  });
-                            } else {
-                              g.barrier();
-                            }
-                          } catch (RuntimeException e) {
-                            failures.put(wanted, e);
-                          }
-                        }));
-          }
+          forkRanks(
+              sw,
+              name,
+              3,
+              failures,
+              g -> {
+                if (g.rank() == 2) {
+                  Cancel.sub(
+                      ctx -> {
+                        victim.set(ctx);
+                        g.receive(0); // rank 0 never sends
+                      });
+                } else {
+                  g.barrier();
+                }
+              });
           await().until(() -> victim.get() != null);
           victim.get().cancel(new RuntimeException("stop rank 2"));
         });
@@ -216,6 +212,34 @@ class ClusterGroupTest extends OnThreeMembers {
     }
   }
 
+  /**
+   * Ranks 0..count-1 of group {@code name} of 3, rank i on member i, each running {@code body} in
+   * its own switch; what a rank throws is kept in {@code failures}.
+   */
+  static void forkRanks(
+      Switch sw, String name, int count, Map<Integer, Throwable> failures,
+      java.util.function.Consumer<ClusterGroup> body) {
+    for (int i = 0; i < count; i++) {
+      HazelcastInstance hz = cluster.member(i);
+      int wanted = i;
+      sw.fork(
+          () ->
+              Switch.run(
+                  in -> {
+                    try {
+                      body.accept(ClusterGroup.join(in, hz, name, 3, wanted));
+                    } catch (RuntimeException e) {
+                      failures.put(wanted, e);
+                    }
+                  }));
+    }
+  }
+
+  /** Ranks 0 and 1 of a group of 3 on members 0 and 1, each in an allReduce. */
+  static void survivors(Switch sw, String name, Map<Integer, Throwable> failures) {
+    forkRanks(sw, name, 2, failures, g -> g.allReduce(1, Integer::sum));
+  }
+
   @Test
   void aRankWhoseMemberDiesReleasesTheOthers() {
     String name = fresh();
@@ -225,21 +249,7 @@ class ClusterGroupTest extends OnThreeMembers {
         sw -> {
           Promise<ClusterGroup> lost =
               sw.forkPromise(() -> ClusterGroup.join(sw, doomed, name, 3, 2));
-          for (int i = 0; i < 2; i++) {
-            HazelcastInstance hz = cluster.member(i);
-            int wanted = i;
-            sw.fork(
-                () ->
-                    Switch.run(
-                        in -> {
-                          ClusterGroup g = ClusterGroup.join(in, hz, name, 3, wanted);
-                          try {
-                            g.allReduce(1, Integer::sum);
-                          } catch (RuntimeException e) {
-                            failures.put(wanted, e);
-                          }
-                        }));
-          }
+          survivors(sw, name, failures);
           lost.await();
           doomed.getLifecycleService().terminate();
         });
@@ -247,6 +257,42 @@ class ClusterGroupTest extends OnThreeMembers {
     for (int r = 0; r < 2; r++) {
       GroupBrokenException e = (GroupBrokenException) failures.get(r);
       assertEquals(2, e.rank());
+      assertTrue(e.getMessage().contains("left the cluster"), e.getMessage());
+    }
+  }
+
+  /**
+   * The lost event: rank 2's member dies before ranks 0 and 1 even join, so no listener of theirs
+   * can ever hear of it (the removal happened before they listened). They must still learn it:
+   * from the membership they read once listening, not from an event.
+   */
+  @Test
+  void aMemberLostBeforeTheOthersListenStillReleasesThem() {
+    String name = fresh();
+    HazelcastInstance doomed = cluster.addMember();
+    ConcurrentHashMap<Integer, Throwable> failures = new ConcurrentHashMap<>();
+    Switch.run(
+        sw -> {
+          sw.fork(
+              () -> {
+                try {
+                  Switch.run(in -> ClusterGroup.join(in, doomed, name, 3, 2));
+                } catch (RuntimeException e) {
+                  // its member is terminated under it
+                }
+              });
+          await().until(() -> m(0).getMap("eio.group").get(name) != null);
+          cluster.kill(doomed);
+        });
+    // Bounded: a hang shows as a timeout (the ranks are cancelled), not as a stuck build.
+    Time.withTimeout(
+        Duration.ofSeconds(30),
+        () -> Switch.run(sw -> survivors(sw, name, failures)));
+    for (int r = 0; r < 2; r++) {
+      Throwable t = failures.get(r);
+      assertTrue(t instanceof GroupBrokenException, "rank " + r + " hung (or failed): " + t);
+      GroupBrokenException e = (GroupBrokenException) t;
+      assertEquals(2, e.rank(), e.getMessage());
       assertTrue(e.getMessage().contains("left the cluster"), e.getMessage());
     }
   }

@@ -13,6 +13,8 @@ import dev.eio.ChannelClosedException;
 import dev.eio.Fiber;
 import dev.eio.Promise;
 import dev.eio.Switch;
+import dev.eio.Time;
+import java.time.Duration;
 import dev.eio.workers.HubEvent;
 import java.util.ArrayList;
 import java.util.List;
@@ -144,5 +146,47 @@ class ClusterHubTest extends OnThreeMembers {
           Fiber.check();
         });
     cluster.members.remove(doomed);
+  }
+
+  /**
+   * The lost event: a party's member dies before the hub has read its Connect, so when the hub's
+   * listener hears of it the party is not known yet. The hub must still disconnect it.
+   */
+  @Test
+  void aPartyLostBeforeTheHubReadItsConnectIsDisconnected() {
+    String name = fresh();
+    HazelcastInstance doomed = cluster.addMember();
+    List<Object> events = new ArrayList<>();
+    java.util.concurrent.CountDownLatch killed = new java.util.concurrent.CountDownLatch(1);
+    Switch.run(
+        sw -> {
+          ClusterHub<String, String> hub = ClusterHub.open(sw, m(0), name);
+          sw.fork(
+              () -> {
+                try {
+                  Switch.run(
+                      in -> {
+                        ClusterHubConnection<String, String> c = ClusterHub.connect(in, doomed, name);
+                        c.send("before dying");
+                        cluster.kill(doomed);
+                        killed.countDown();
+                      });
+                } catch (RuntimeException e) {
+                  // its member is gone under it
+                }
+              });
+          await().until(() -> killed.getCount() == 0);
+          // Bounded: a hang shows as a timeout (the receive is cancelled), not a stuck build.
+          Time.withTimeout(
+              Duration.ofSeconds(30),
+              () -> {
+                for (int i = 0; i < 3; i++) {
+                  events.add(hub.receive().getClass().getSimpleName());
+                }
+                hub.close();
+                events.add(assertThrows(ChannelClosedException.class, hub::receive).getClass().getSimpleName());
+              });
+        });
+    assertEquals(List.of("Connected", "Message", "Disconnected", "ChannelClosedException"), events);
   }
 }

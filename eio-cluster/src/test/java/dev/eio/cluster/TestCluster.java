@@ -9,6 +9,7 @@ import dev.eio.workers.SerializationCodec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.awaitility.Awaitility;
 
 /**
  * In-JVM Hazelcast members for tests, configured as eio's own members are (loopback TCP-IP join on
@@ -44,6 +45,23 @@ final class TestCluster implements AutoCloseable {
     HazelcastInstance hz = Hazelcast.newHazelcastInstance(config(ports.size() - 1));
     members.add(hz);
     return hz;
+  }
+
+  /**
+   * Terminates {@code hz} (no goodbye, as a crash) and waits until no other member lists it: from
+   * then on, a listener registered anywhere will never hear of its leaving.
+   */
+  void kill(HazelcastInstance hz) {
+    UUID id = hz.getCluster().getLocalMember().getUuid();
+    hz.getLifecycleService().terminate();
+    members.remove(hz);
+    Awaitility.await()
+        .until(
+            () ->
+                members.stream()
+                    .allMatch(
+                        m -> m.getCluster().getMembers().stream()
+                            .noneMatch(x -> x.getUuid().equals(id))));
   }
 
   HazelcastInstance member(int i) {

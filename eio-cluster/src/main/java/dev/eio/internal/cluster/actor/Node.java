@@ -137,7 +137,12 @@ public final class Node {
     node.timer = new ScheduledThreadPoolExecutor(1, r -> Thread.ofPlatform().daemon().name("eio-actor-gaps").unstarted(r));
     node.timer.setRemoveOnCancelPolicy(true);
     UUID listener = node.hz.getCluster().addMembershipListener(node.new Membership());
-    sw.onRelease(() -> node.hz.getCluster().removeMembershipListener(listener));
+    sw.onRelease(
+        () -> {
+          if (node.hz.getLifecycleService().isRunning()) { // a terminated member has no listeners
+            node.hz.getCluster().removeMembershipListener(listener);
+          }
+        });
     node.spawner =
         Actors.spawn(
             sw,
@@ -163,9 +168,15 @@ public final class Node {
 
   private void close() {
     closed = true;
-    hz.getUserContext().remove(KEY, this);
+    // The timer first: on a member that was terminated, the calls on hz below throw, and a timer
+    // left running keeps its thread for the rest of the JVM (seen after RemoteActorTest).
     if (timer != null) {
       timer.shutdownNow();
+    }
+    try {
+      hz.getUserContext().remove(KEY, this);
+    } catch (RuntimeException e) {
+      // The instance is gone, and its user context with it.
     }
     if (!member && hz.getLifecycleService().isRunning()) {
       try {

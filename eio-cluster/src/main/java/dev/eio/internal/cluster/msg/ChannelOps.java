@@ -15,8 +15,11 @@ import java.util.UUID;
 public final class ChannelOps {
   private ChannelOps() {}
 
-  /** Registers a handle, creating the channel when it does not exist. */
-  public record Join(String handle, UUID owner, int capacity)
+  /**
+   * Registers a handle, creating the channel when it does not exist; {@code member} says whether
+   * {@code owner} is a cluster member (else a client).
+   */
+  public record Join(String handle, UUID owner, boolean member, int capacity)
       implements EntryProcessor<String, ChannelState, ChannelState> {
     @Serial private static final long serialVersionUID = 1L;
 
@@ -27,7 +30,7 @@ public final class ChannelOps {
         return s; // the caller refuses the mismatch; nothing registered
       }
       // A handle that joins a closing channel never sends: it counts as stopped at once.
-      ChannelState n = s.withHandle(handle, owner, s.phase() != ChannelState.Phase.OPEN);
+      ChannelState n = s.withHandle(handle, owner, member, s.phase() != ChannelState.Phase.OPEN);
       e.setValue(n);
       return n;
     }

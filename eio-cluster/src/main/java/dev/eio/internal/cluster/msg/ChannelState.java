@@ -20,6 +20,8 @@ import java.util.UUID;
  * @param cause the failure, for FAILED
  * @param handles the open handles, by handle id, with the member or client that holds each
  * @param acked the handles that stopped sending since the close
+ * @param members the owners that are cluster members (not clients): only their loss shows in the
+ *     member list
  */
 public record ChannelState(
     String epoch,
@@ -27,7 +29,8 @@ public record ChannelState(
     Phase phase,
     Throwable cause,
     Map<String, UUID> handles,
-    Set<String> acked)
+    Set<String> acked,
+    Set<UUID> members)
     implements Serializable {
   @Serial private static final long serialVersionUID = 1L;
 
@@ -42,7 +45,7 @@ public record ChannelState(
   /** A new, open channel with no handles yet. */
   public static ChannelState fresh(int capacity) {
     return new ChannelState(UUID.randomUUID().toString(), capacity, Phase.OPEN, null, Map.of(),
-        Set.of());
+        Set.of(), Set.of());
   }
 
   /** The name of this incarnation's queue; queue configs match it by the capacity prefix. */
@@ -55,14 +58,18 @@ public record ChannelState(
     return "eio.channel." + capacity + ".";
   }
 
-  ChannelState withHandle(String id, UUID owner, boolean stoppedSending) {
+  ChannelState withHandle(String id, UUID owner, boolean member, boolean stoppedSending) {
     Map<String, UUID> h = new HashMap<>(handles);
     h.put(id, owner);
     Set<String> a = new HashSet<>(acked);
     if (stoppedSending) {
       a.add(id);
     }
-    return new ChannelState(epoch, capacity, phase, cause, h, a).settled();
+    Set<UUID> m = new HashSet<>(members);
+    if (member) {
+      m.add(owner);
+    }
+    return new ChannelState(epoch, capacity, phase, cause, h, a, m).settled();
   }
 
   ChannelState without(Set<String> ids) {
@@ -70,26 +77,28 @@ public record ChannelState(
     h.keySet().removeAll(ids);
     Set<String> a = new HashSet<>(acked);
     a.removeAll(ids);
-    return new ChannelState(epoch, capacity, phase, cause, h, a).settled();
+    Set<UUID> m = new HashSet<>(members);
+    m.retainAll(h.values());
+    return new ChannelState(epoch, capacity, phase, cause, h, a, m).settled();
   }
 
   ChannelState closing(Throwable failure, String closer) {
     Set<String> a = new HashSet<>(acked);
     a.add(closer);
     Phase p = failure == null ? Phase.CLOSING : Phase.FAILED;
-    return new ChannelState(epoch, capacity, p, failure, handles, a).settled();
+    return new ChannelState(epoch, capacity, p, failure, handles, a, members).settled();
   }
 
   ChannelState acked(String id) {
     Set<String> a = new HashSet<>(acked);
     a.add(id);
-    return new ChannelState(epoch, capacity, phase, cause, handles, a).settled();
+    return new ChannelState(epoch, capacity, phase, cause, handles, a, members).settled();
   }
 
   /** CLOSING becomes SEALED once every open handle stopped sending. */
   private ChannelState settled() {
     if (phase == Phase.CLOSING && acked.containsAll(handles.keySet())) {
-      return new ChannelState(epoch, capacity, Phase.SEALED, null, handles, acked);
+      return new ChannelState(epoch, capacity, Phase.SEALED, null, handles, acked, members);
     }
     return this;
   }

@@ -14,8 +14,11 @@ public final class GroupOps {
     @Serial private static final long serialVersionUID = 1L;
   }
 
-  /** Takes rank {@code wanted} (or the lowest free one when -1), creating the group if needed. */
-  public record Join(int size, int wanted, UUID owner)
+  /**
+   * Takes rank {@code wanted} (or the lowest free one when -1), creating the group if needed;
+   * {@code member} says whether {@code owner} is a cluster member (else a client).
+   */
+  public record Join(int size, int wanted, UUID owner, boolean member)
       implements EntryProcessor<String, GroupState, Joined> {
     @Serial private static final long serialVersionUID = 1L;
 
@@ -35,7 +38,7 @@ public final class GroupOps {
       if (s.owners().get(rank) != null) {
         return new Joined(-1, "rank " + rank + " is taken", s);
       }
-      GroupState n = s.taking(rank, owner);
+      GroupState n = s.taking(rank, owner, member);
       e.setValue(n);
       return new Joined(rank, null, n);
     }

@@ -5,8 +5,10 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -19,9 +21,16 @@ import java.util.UUID;
  * @param broken why the group is broken (a rank was cancelled, failed or lost its member), or
  *     null
  * @param brokenRank the rank that broke it, or -1
+ * @param members the owners that are cluster members (not clients): only their loss shows in the
+ *     member list
  */
 public record GroupState(
-    String id, List<UUID> owners, Map<Integer, String> gone, String broken, int brokenRank)
+    String id,
+    List<UUID> owners,
+    Map<Integer, String> gone,
+    String broken,
+    int brokenRank,
+    Set<UUID> members)
     implements Serializable {
   @Serial private static final long serialVersionUID = 1L;
 
@@ -31,7 +40,8 @@ public record GroupState(
         Collections.nCopies(size, null),
         Map.of(),
         null,
-        -1);
+        -1,
+        Set.of());
   }
 
   /** The number of ranks. */
@@ -49,20 +59,24 @@ public record GroupState(
     return owners.indexOf(null);
   }
 
-  GroupState taking(int rank, UUID owner) {
+  GroupState taking(int rank, UUID owner, boolean member) {
     List<UUID> o = new ArrayList<>(owners);
     o.set(rank, owner);
-    return new GroupState(id, o, gone, broken, brokenRank);
+    Set<UUID> m = new HashSet<>(members);
+    if (member) {
+      m.add(owner);
+    }
+    return new GroupState(id, o, gone, broken, brokenRank, m);
   }
 
   GroupState leaving(int rank, String why) {
     Map<Integer, String> g = new HashMap<>(gone);
     g.putIfAbsent(rank, why);
-    return new GroupState(id, owners, g, broken, brokenRank);
+    return new GroupState(id, owners, g, broken, brokenRank, members);
   }
 
   GroupState breaking(int rank, String why) {
-    return broken != null ? this : new GroupState(id, owners, gone, why, rank);
+    return broken != null ? this : new GroupState(id, owners, gone, why, rank, members);
   }
 
   /** Why rank {@code rank} is gone when its member {@code owner} left the cluster. */

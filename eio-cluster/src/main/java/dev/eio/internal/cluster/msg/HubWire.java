@@ -8,8 +8,11 @@ import java.util.UUID;
 public final class HubWire {
   private HubWire() {}
 
-  /** Where a hub is served: the id naming its queues and the member or client serving it. */
-  public record Served(String id, UUID owner) implements Serializable {
+  /**
+   * Where a hub is served: the id naming its queues and the member or client serving it ({@code
+   * member}: whether that is a cluster member, whose loss shows in the member list).
+   */
+  public record Served(String id, UUID owner, boolean member) implements Serializable {
     @Serial private static final long serialVersionUID = 1L;
 
     /** The hub's inbound queue. */
@@ -23,8 +26,8 @@ public final class HubWire {
     }
   }
 
-  /** A party connected from {@code owner}. */
-  public record Connect(long party, UUID owner) implements Serializable {
+  /** A party connected from {@code owner} ({@code member}: a cluster member, not a client). */
+  public record Connect(long party, UUID owner, boolean member) implements Serializable {
     @Serial private static final long serialVersionUID = 1L;
   }
 
