@@ -383,6 +383,12 @@ public final class ClusterChannel<T> implements Iterable<T> {
     if (!watch.due()) {
       return;
     }
+    // The seal may have come in a map event that never arrived (the entry's partition moved with
+    // a member that died): read the state itself too.
+    ChannelState now = Remote.call(() -> states.get(name));
+    if (now != null) {
+      merge(now);
+    }
     for (Map.Entry<String, UUID> h : v.handles().entrySet()) {
       UUID owner = h.getValue();
       if (!v.acked().contains(h.getKey()) && v.members().contains(owner)
