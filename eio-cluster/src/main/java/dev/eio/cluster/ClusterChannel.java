@@ -155,7 +155,7 @@ public final class ClusterChannel<T> implements Iterable<T> {
     try {
       s =
           Remote.call(
-              () -> states.executeOnKey(name, new ChannelOps.Join(handle, self, member, capacity)));
+              () -> states.executeOnKey(name, new ChannelOps.Join(handle, self, member, capacity, UUID.randomUUID().toString())));
       if (s.capacity() != capacity) {
         throw new IllegalArgumentException(
             "channel '" + name + "' exists with capacity " + s.capacity() + ", not " + capacity);

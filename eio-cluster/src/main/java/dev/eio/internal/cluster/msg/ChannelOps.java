@@ -19,13 +19,17 @@ public final class ChannelOps {
    * Registers a handle, creating the channel when it does not exist; {@code member} says whether
    * {@code owner} is a cluster member (else a client).
    */
-  public record Join(String handle, UUID owner, boolean member, int capacity)
+  // epoch: the caller's choice of epoch should the channel be created, never drawn here: Hazelcast
+  // runs an entry processor again on each backup replica, and a random epoch drawn in process()
+  // would differ there, so that the backup promoted on the primary's loss named another queue
+  // (the channel's items then lost, seen in MemberLossStressTest).
+  public record Join(String handle, UUID owner, boolean member, int capacity, String epoch)
       implements EntryProcessor<String, ChannelState, ChannelState> {
     @Serial private static final long serialVersionUID = 1L;
 
     @Override
     public ChannelState process(Map.Entry<String, ChannelState> e) {
-      ChannelState s = e.getValue() == null ? ChannelState.fresh(capacity) : e.getValue();
+      ChannelState s = e.getValue() == null ? ChannelState.fresh(capacity, epoch) : e.getValue();
       if (s.capacity() != capacity) {
         return s; // the caller refuses the mismatch; nothing registered
       }

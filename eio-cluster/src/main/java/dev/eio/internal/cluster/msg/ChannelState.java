@@ -43,8 +43,8 @@ public record ChannelState(
   }
 
   /** A new, open channel with no handles yet. */
-  public static ChannelState fresh(int capacity) {
-    return new ChannelState(UUID.randomUUID().toString(), capacity, Phase.OPEN, null, Map.of(),
+  public static ChannelState fresh(int capacity, String epoch) {
+    return new ChannelState(epoch, capacity, Phase.OPEN, null, Map.of(),
         Set.of(), Set.of());
   }
 
