@@ -149,7 +149,10 @@ public final class ClusterGroup {
             });
     GroupOps.Joined j;
     try {
-      j = Remote.call(() -> states.executeOnKey(name, new GroupOps.Join(size, rank, self, member)));
+      // The id of a new group is drawn here: see GroupOps.Join.
+      String id = UUID.randomUUID().toString();
+      j = Remote.call(
+          () -> states.executeOnKey(name, new GroupOps.Join(size, rank, self, member, id)));
       if (j.rank() < 0) {
         throw new IllegalStateException("cannot join group '" + name + "': " + j.refusal());
       }

@@ -34,8 +34,6 @@ import org.junit.jupiter.api.Test;
 class MemberLossStressTest extends OnThreeMembers {
   static final int ITERATIONS = Integer.getInteger("eio.stress.iterations", 2);
   static final Duration BOUND = Duration.ofSeconds(20);
-  static final java.util.concurrent.atomic.AtomicInteger LOST_ITEMS =
-      new java.util.concurrent.atomic.AtomicInteger();
 
   @Test
   void everySurvivorIsReleasedWhateverTheMomentOfTheLoss() {
@@ -50,8 +48,8 @@ class MemberLossStressTest extends OnThreeMembers {
       }
     }
     System.out.printf(
-        "MemberLossStressTest: %d rounds, %d failed, %d lost the dead member's item%s%n",
-        ITERATIONS, failed.size(), LOST_ITEMS.get(), failed.isEmpty() ? "" : " " + failed);
+        "MemberLossStressTest: %d rounds, %d failed%s%n",
+        ITERATIONS, failed.size(), failed.isEmpty() ? "" : " " + failed);
     assertEquals(List.of(), failed, "rounds that failed (or hung) of " + ITERATIONS);
   }
 
@@ -194,13 +192,9 @@ class MemberLossStressTest extends OnThreeMembers {
     assertEquals(List.of("Connected", "Message", "Disconnected"), hubEvents, seen);
     List<String> d = new ArrayList<>(drained);
     Collections.sort(d);
-    if (d.equals(List.of("alive"))) {
-      // The dead member's item, sent (acknowledged) before the loss, did not survive it: seen in
-      // about 1 round of 8, a data-loss question (backups), not a hang; counted and reported.
-      LOST_ITEMS.incrementAndGet();
-    } else {
-      assertEquals(List.of("alive", "dead"), d, seen);
-    }
+    // The dead member's item was sent (acknowledged) before the loss: it survives it (lost in
+    // about 1 round of 3 while the channel's epoch was drawn in its entry processor).
+    assertEquals(List.of("alive", "dead"), d, seen);
   }
 
   /** Whether {@code owner} holds a rank of group {@code name} in the map. */

@@ -16,15 +16,18 @@ public final class GroupOps {
 
   /**
    * Takes rank {@code wanted} (or the lowest free one when -1), creating the group if needed;
-   * {@code member} says whether {@code owner} is a cluster member (else a client).
+   * {@code member} says whether {@code owner} is a cluster member (else a client). A new group
+   * takes {@code id}, chosen by the caller: Hazelcast runs the processor again on the entry's
+   * backup, and an id drawn here would differ there, naming other queues once the backup is
+   * promoted.
    */
-  public record Join(int size, int wanted, UUID owner, boolean member)
+  public record Join(int size, int wanted, UUID owner, boolean member, String id)
       implements EntryProcessor<String, GroupState, Joined> {
     @Serial private static final long serialVersionUID = 1L;
 
     @Override
     public Joined process(Map.Entry<String, GroupState> e) {
-      GroupState s = e.getValue() == null ? GroupState.fresh(size) : e.getValue();
+      GroupState s = e.getValue() == null ? GroupState.fresh(size, id) : e.getValue();
       if (s.size() != size) {
         return new Joined(-1, "it has " + s.size() + " ranks, not " + size, s);
       }

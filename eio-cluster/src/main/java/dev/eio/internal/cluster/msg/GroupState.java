@@ -34,9 +34,9 @@ public record GroupState(
     implements Serializable {
   @Serial private static final long serialVersionUID = 1L;
 
-  static GroupState fresh(int size) {
+  static GroupState fresh(int size, String id) {
     return new GroupState(
-        UUID.randomUUID().toString(),
+        id,
         Collections.nCopies(size, null),
         Map.of(),
         null,
