@@ -28,7 +28,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
@@ -327,15 +326,14 @@ public final class ClusterChannel<T> implements Iterable<T> {
     // Non-blocking polls and pauses of our own, as Remote.take: a blocking poll(timeout) whose
     // queue's partition was on a member that died can stay unanswered for minutes (seen in
     // MemberLossStressTest: a receiver stuck after draining, though the channel had sealed).
-    long pauseNanos = TimeUnit.MICROSECONDS.toNanos(500);
+    // Not Remote.take itself: a failed channel throws before it polls.
+    long pauseNanos = Remote.MIN_PAUSE_NANOS;
     while (true) {
       T item = poll();
       if (item != null) {
         return item;
       }
-      LockSupport.parkNanos(pauseNanos); // returns at once when the fiber is cancelled
-      Fiber.check();
-      pauseNanos = Math.min(2 * pauseNanos, TimeUnit.MILLISECONDS.toNanos(Remote.POLL_MILLIS));
+      pauseNanos = Remote.pause(pauseNanos);
     }
   }
 

@@ -73,12 +73,21 @@ public final class Remote {
         }
         return item;
       }
-      LockSupport.parkNanos(pauseNanos); // returns at once when the fiber is cancelled
-      Fiber.check();
-      pauseNanos = Math.min(2 * pauseNanos, TimeUnit.MILLISECONDS.toNanos(POLL_MILLIS));
+      pauseNanos = pause(pauseNanos);
     }
   }
 
-  /** The first pause of an empty {@link #take}, doubling up to {@link #POLL_MILLIS}. */
-  private static final long MIN_PAUSE_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
+  /**
+   * One pause of a polling loop: parks for {@code pauseNanos} (at once back when the fiber is
+   * cancelled), checks for cancellation, and returns the next pause, doubled up to {@link
+   * #POLL_MILLIS}. Start from {@link #MIN_PAUSE_NANOS}.
+   */
+  public static long pause(long pauseNanos) {
+    LockSupport.parkNanos(pauseNanos);
+    Fiber.check();
+    return Math.min(2 * pauseNanos, TimeUnit.MILLISECONDS.toNanos(POLL_MILLIS));
+  }
+
+  /** The first pause of an empty {@link #take} or polling loop, doubling up to {@link #POLL_MILLIS}. */
+  public static final long MIN_PAUSE_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
 }
